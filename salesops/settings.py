@@ -1,0 +1,81 @@
+"""Settings: every URL, path and knob comes from the environment (prefix
+SALESOPS_) or a `.env` file. Nothing reads the environment at import time;
+call `get_settings()`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+from salesops.paths import REPO_ROOT
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SALESOPS_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(REPO_ROOT / "data", description="Root for demo databases, the warehouse and state.")
+    # Operational sources: any SQLAlchemy URL. Empty -> the demo company's SQLite files.
+    crm_url: str = ""
+    erp_url: str = ""
+    hr_url: str = ""
+    # Warehouse (DuckDB file) and the read-only copy published for BI readers.
+    warehouse_path: Path | None = None
+    publish_dir: Path | None = None
+    duckdb_memory_limit: str = "4GB"
+    duckdb_threads: int = 2
+    dbt_target: str = "duckdb"
+    # Business calendar.
+    as_of: date | None = Field(None, description="Run date; default: the demo's as-of date or yesterday.")
+    timezone: str = "Asia/Shanghai"
+    fiscal_year_start_month: int = Field(1, ge=1, le=12)
+    reporting_currency: str = "CNY"
+    # Validation: an ingest check blocks downstream when more than this share of a batch is quarantined.
+    quarantine_max_share: float = Field(0.01, ge=0, le=1)
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, v: Path) -> Path:
+        return v.expanduser().resolve()
+
+    @property
+    def demo_dir(self) -> Path:
+        return self.data_dir / "demo"
+
+    def source_url(self, source: str) -> str:
+        url = getattr(self, f"{source}_url")
+        return url or f"sqlite:///{self.demo_dir / f'{source}.db'}"
+
+    def uses_demo_sources(self) -> bool:
+        return not (self.crm_url or self.erp_url or self.hr_url)
+
+    @property
+    def warehouse(self) -> Path:
+        return (self.warehouse_path or self.data_dir / "warehouse" / "salesops.duckdb").expanduser().resolve()
+
+    @property
+    def published_dir(self) -> Path:
+        return (self.publish_dir or self.data_dir / "published").expanduser().resolve()
+
+    @property
+    def duckdb_temp_dir(self) -> Path:
+        return self.data_dir / "tmp" / "duckdb"
+
+    @property
+    def dlt_dir(self) -> Path:
+        return self.data_dir / "dlt"
+
+
+def get_settings(**overrides) -> Settings:
+    return Settings(**overrides)
+
+
+def redact_url(url: str) -> str:
+    """A source URL safe for logs and error messages (password hidden)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: say so without echoing it
+        return "<unparseable URL>"
