@@ -114,3 +114,16 @@ def load_source(source: str) -> Source:
 
 def load_all() -> list[Source]:
     return [load_source(s) for s in SOURCES]
+
+
+def sqlalchemy_table(table: Table, metadata):
+    """The contract table as a SQLAlchemy Table (column order as in the contract)."""
+    import sqlalchemy as sa
+
+    simple = {"varchar": sa.String, "integer": sa.Integer, "boolean": sa.Boolean, "date": sa.Date, "timestamp": sa.DateTime}
+    cols = []
+    for c in table.columns:
+        ps = c.precision_scale
+        typ = sa.Numeric(ps[0], ps[1], asdecimal=True) if ps else simple[c.data_type]()
+        cols.append(sa.Column(c.name, typ, primary_key=c.name == table.primary_key))
+    return sa.Table(table.name, metadata, *cols)

@@ -79,3 +79,18 @@ def redact_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # not a URL at all: say so without echoing it
         return "<unparseable URL>"
+
+
+def resolve_as_of(settings: Settings) -> date:
+    """The run's as-of date: explicit setting, else the demo company's own date
+    (its data stops there), else yesterday in the company's time zone."""
+    import json
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    if settings.as_of:
+        return settings.as_of
+    manifest = settings.demo_dir / "manifest.json"
+    if settings.uses_demo_sources() and manifest.exists():
+        return date.fromisoformat(json.loads(manifest.read_text())["as_of"])
+    return datetime.now(ZoneInfo(settings.timezone)).date() - timedelta(days=1)

@@ -1,0 +1,30 @@
+"""Publish asset: the read-only copy of the marts for BI readers, made only
+after every upstream asset and blocking check of the run succeeded."""
+
+import dagster as dg
+
+from assets.ingest import WAREHOUSE_POOL
+from orchestration.resources import SettingsResource
+from salesops.publish import publish_marts
+
+
+def build_publish_asset(upstream: dg.AssetsDefinition) -> dg.AssetsDefinition:
+    mart_keys = [key for key, group in upstream.group_names_by_key.items() if group == "marts"]
+
+    @dg.asset(
+        key=["published", "marts"],
+        deps=mart_keys,
+        group_name="publish",
+        kinds={"duckdb", "parquet"},
+        pool=WAREHOUSE_POOL,
+        description="Read-only DuckDB file with the `marts` schema and one Parquet file per mart, for BI tools.",
+    )
+    def published_marts(settings: SettingsResource) -> dg.MaterializeResult:
+        result = publish_marts(settings.get())
+        return dg.MaterializeResult(metadata={
+            "path": dg.MetadataValue.path(result["path"]),
+            "parquet_dir": dg.MetadataValue.path(result["parquet_dir"]),
+            "tables": dg.MetadataValue.json(result["tables"]),
+        })
+
+    return published_marts

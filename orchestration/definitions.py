@@ -1,0 +1,42 @@
+"""The one front door: every asset, check, job, schedule and resource of salesops.
+
+Built lazily (nothing is read at import time). Lineage:
+  [crm|erp|hr, <table>]  (ingest, dlt + great-expectations)
+    -> staging / intermediate / marts  (dbt build; tests are asset checks)
+    -> [published, marts]  (read-only copy for BI readers)
+"""
+
+from functools import cache
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+from dagster_dlt import DagsterDltResource
+
+from assets.ingest import build_ingest_assets
+from assets.publish import build_publish_asset
+from assets.transform import build_dbt_assets, dbt_project
+from orchestration.jobs import nightly_job, nightly_schedule
+from orchestration.resources import SettingsResource
+from salesops.contracts import SOURCES
+
+
+@cache
+def build_definitions() -> dg.Definitions:
+    dbt = build_dbt_assets()
+    return dg.Definitions(
+        assets=[*(build_ingest_assets(s) for s in SOURCES), dbt, build_publish_asset(dbt)],
+        jobs=[nightly_job],
+        schedules=[nightly_schedule],
+        resources={
+            "settings": SettingsResource(),
+            "dlt": DagsterDltResource(),
+            "dbt": DbtCliResource(project_dir=dbt_project()),
+        },
+        # DuckDB has one writer: steps run one after another in one process.
+        executor=dg.in_process_executor,
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions()

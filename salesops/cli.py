@@ -1,0 +1,131 @@
+"""The `salesops` command line: what a user does by hand."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from salesops.paths import DBT_PROJECT_DIR, REPO_ROOT
+
+app = typer.Typer(help="salesops: sales-operations data platform.", no_args_is_help=True, add_completion=False)
+demo_app = typer.Typer(help="The embedded demo company.", no_args_is_help=True)
+dbt_app = typer.Typer(help="dbt with the project's settings (target, warehouse path, vars).", no_args_is_help=True)
+docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
+app.add_typer(demo_app, name="demo")
+app.add_typer(dbt_app, name="dbt")
+app.add_typer(docs_app, name="docs")
+console = Console()
+
+
+def _quiet_runtime() -> None:
+    """Telemetry off and Dagster state in the project, before anything imports dagster/dbt/dlt."""
+    os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / ".dagster"))
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+@demo_app.command("generate")
+def demo_generate(
+    scale: Annotated[float, typer.Option(help="Volume multiplier (1 = ~50 reps, 100k opportunities).")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")] = 42,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: <data_dir>/demo).")] = None,
+    if_missing: Annotated[bool, typer.Option("--if-missing", help="Do nothing if the demo already exists.")] = False,
+) -> None:
+    """Write the demo company's CRM, ERP and HR databases (SQLite)."""
+    from salesops.demo.generator import generate
+    from salesops.settings import get_settings
+
+    out = out or get_settings().demo_dir
+    if if_missing and (out / "manifest.json").exists():
+        console.print(f"demo company already at {out} (delete it or drop --if-missing to regenerate)")
+        return
+    with console.status(f"generating demo company (scale {scale}, seed {seed}) ..."):
+        manifest = generate(out, scale=scale, seed=seed)
+    total = sum(manifest["tables"].values())
+    console.print(f"[green]demo company written to {out}[/]: {total:,} rows in {len(manifest['tables'])} tables, as of {manifest['as_of']}")
+
+
+@app.command()
+def run(
+    as_of: Annotated[str | None, typer.Option(help="As-of date YYYY-MM-DD (default: settings, demo date, or yesterday).")] = None,
+    full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Reload every source table and rebuild every model.")] = False,
+) -> None:
+    """Run the nightly job: ingest -> validate -> dbt build -> publish. Exits non-zero if it failed."""
+    _quiet_runtime()
+    from salesops.runner import run_nightly
+
+    ok = run_nightly(console, as_of=date.fromisoformat(as_of) if as_of else None, full_refresh=full_refresh)
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def ingest(
+    source: Annotated[list[str] | None, typer.Option(help="crm, erp or hr (repeatable; default: all).")] = None,
+    full_refresh: Annotated[bool, typer.Option("--full-refresh")] = False,
+) -> None:
+    """Land source tables only (validated), without dbt."""
+    _quiet_runtime()
+    from salesops.runner import run_nightly
+
+    ok = run_nightly(console, full_refresh=full_refresh, only_sources=source or ["crm", "erp", "hr"])
+    raise typer.Exit(0 if ok else 1)
+
+
+@dbt_app.command("parse")
+def dbt_parse() -> None:
+    """Write the dbt manifest (needed before the Dagster definitions load)."""
+    _dbt(["parse", "--quiet"])
+
+
+@dbt_app.command("run-args", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def dbt_passthrough(ctx: typer.Context) -> None:
+    """Any dbt command with the project's environment, e.g. `salesops dbt run-args build -s marts`."""
+    _dbt(list(ctx.args))
+
+
+def _dbt(args: list[str]) -> None:
+    _quiet_runtime()
+    from dbt.cli.main import dbtRunner
+
+    from salesops.settings import get_settings
+    from salesops.transform import dbt_env
+
+    os.environ.update(dbt_env(get_settings()))
+    cwd = os.getcwd()
+    os.chdir(DBT_PROJECT_DIR)  # profiles.yml defaults are relative to the project
+    try:
+        res = dbtRunner().invoke([*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)])
+    finally:
+        os.chdir(cwd)
+    if not res.success:
+        console.print(f"[red]dbt {' '.join(args)} failed[/]: {res.exception or ''}")
+        raise typer.Exit(1)
+
+
+@docs_app.command("sources")
+def docs_sources(
+    out: Annotated[Path, typer.Option(help="Where to write the contract document.")] = REPO_ROOT / "docs" / "sources.md",
+    check: Annotated[bool, typer.Option("--check", help="Fail if the file is not up to date.")] = False,
+) -> None:
+    """Write docs/sources.md (every source table's contract) from the dbt sources YAML."""
+    from salesops.docs import render_sources
+
+    text = render_sources()
+    if check:
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            console.print(f"[red]{out} is out of date[/]: run `salesops docs sources`")
+            raise typer.Exit(1)
+        return
+    out.write_text(text, encoding="utf-8")
+    console.print(f"wrote {out}")
+
+
+def main() -> None:  # pragma: no cover
+    sys.exit(app())

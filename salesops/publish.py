@@ -1,0 +1,56 @@
+"""Publish the marts for readers after a successful run.
+
+DuckDB allows one writer and no reader while it writes, and the working
+warehouse also holds raw HR data. Readers (BI tools, the UI's previews) get a
+separate DuckDB file with the `marts` schema only, plus one Parquet file per
+mart for tools built on DuckDB 1.x. Both are swapped in atomically, so a
+reader never sees a half-finished night."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from salesops.settings import Settings
+
+PUBLISHED_SCHEMAS = ("marts",)
+
+
+def publish_marts(settings: Settings) -> dict:
+    out = settings.published_dir
+    out.mkdir(parents=True, exist_ok=True)
+    tmp_db = out / ".salesops_marts.duckdb.tmp"
+    tmp_parquet = out / ".parquet.tmp"
+    tmp_db.unlink(missing_ok=True)
+    shutil.rmtree(tmp_parquet, ignore_errors=True)
+    tmp_parquet.mkdir()
+    tables: list[str] = []
+    with duckdb.connect(str(tmp_db)) as con:
+        con.execute(f"attach '{_sql_path(settings.warehouse)}' as wh (read_only)")
+        for schema in PUBLISHED_SCHEMAS:
+            names = [r[0] for r in con.execute(
+                "select table_name from information_schema.tables where table_catalog = 'wh' "
+                "and table_schema = ? and table_type = 'BASE TABLE' order by 1", [schema]).fetchall()]
+            con.execute(f'create schema if not exists "{schema}"')
+            for name in names:
+                con.execute(f'create table "{schema}"."{name}" as select * from wh."{schema}"."{name}"')
+                con.execute(f"copy \"{schema}\".\"{name}\" to '{_sql_path(tmp_parquet / f'{name}.parquet')}' (format parquet)")
+                tables.append(f"{schema}.{name}")
+        con.execute("detach wh")
+        con.execute("checkpoint")
+    final_db, final_parquet = out / "salesops_marts.duckdb", out / "parquet"
+    os.replace(tmp_db, final_db)
+    old = out / ".parquet.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if final_parquet.exists():
+        final_parquet.rename(old)
+    tmp_parquet.rename(final_parquet)
+    shutil.rmtree(old, ignore_errors=True)
+    return {"path": str(final_db), "parquet_dir": str(final_parquet), "tables": tables}
+
+
+def _sql_path(p: Path) -> str:
+    return str(p).replace("'", "''")

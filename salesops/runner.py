@@ -1,0 +1,153 @@
+"""Run the nightly job in this process with a progress display and a summary.
+
+The run is recorded in the project's Dagster instance (DAGSTER_HOME), so it
+also shows in `make ui`."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+
+@dataclass
+class RunSummary:
+    success: bool
+    run_id: str
+    as_of: date
+    landed: dict[str, dict[str, int]] = field(default_factory=dict)  # "crm.opportunity" -> counts
+    models_built: int = 0
+    checks: Counter = field(default_factory=Counter)  # passed / failed / warned
+    failed_checks: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    published: str | None = None
+
+
+def run_nightly(console: Console, *, as_of: date | None = None, full_refresh: bool = False,
+                only_sources: list[str] | None = None) -> bool:
+    import dagster as dg
+    from dagster._core.utils import make_new_run_id
+
+    from orchestration.definitions import build_definitions
+    from orchestration.jobs import DBT_OP, NIGHTLY_JOB
+    from salesops.settings import get_settings, resolve_as_of
+
+    settings = get_settings()
+    as_of = as_of or resolve_as_of(settings)
+    defs = build_definitions()
+    job = defs.resolve_job_def(NIGHTLY_JOB)
+    run_config: dict = {"ops": {DBT_OP: {"config": {"as_of": as_of.isoformat(), "full_refresh": full_refresh}}}}
+    selection = None
+    if only_sources:
+        run_config = {"ops": {}}
+        selection = [k for k in defs.resolve_all_asset_keys() if k.path[0] in only_sources]
+    for src in only_sources or ["crm", "erp", "hr"]:
+        run_config["ops"][f"ingest_{src}"] = {"config": {"full_refresh": full_refresh}}
+
+    instance = dg.DagsterInstance.get()
+    run_id = make_new_run_id()
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["result"] = job.execute_in_process(
+                run_config=run_config, instance=instance, run_id=run_id, raise_on_error=False,
+                asset_selection=selection, tags={"salesops/as_of": as_of.isoformat()},
+            )
+        except Exception as exc:  # definitions or config errors: report, do not hide
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, daemon=True)
+    started = time.monotonic()
+    console.print(f"[bold]salesops nightly[/] as of {as_of} · warehouse {settings.warehouse}")
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("starting", total=None)
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.5)
+            _update_progress(instance, run_id, progress, task)
+    if "error" in outcome:
+        console.print(f"[red]run could not start:[/] {outcome['error']}")
+        return False
+    summary = summarize(instance, run_id, as_of, outcome["result"].success)
+    print_summary(console, summary, settings.warehouse, time.monotonic() - started)
+    return summary.success
+
+
+def _update_progress(instance, run_id, progress, task) -> None:
+    from dagster import DagsterEventType
+
+    try:
+        records = instance.all_logs(run_id, of_type={DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS,
+                                                     DagsterEventType.STEP_FAILURE, DagsterEventType.ASSET_MATERIALIZATION})
+    except Exception:  # the run row may not exist yet
+        return
+    steps = {r.step_key for r in records if r.step_key}
+    done = {r.step_key for r in records if r.dagster_event.event_type in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE)}
+    running = sorted(steps - done)
+    n_mat = sum(1 for r in records if r.dagster_event.event_type == DagsterEventType.ASSET_MATERIALIZATION)
+    progress.update(task, total=max(len(steps), 1), completed=len(done),
+                    description=f"{', '.join(running) or 'finishing'} · {n_mat} assets materialized")
+
+
+def summarize(instance, run_id: str, as_of: date, success: bool) -> RunSummary:
+    from dagster import DagsterEventType
+
+    summary = RunSummary(success=success, run_id=run_id, as_of=as_of)
+    for record in instance.all_logs(run_id):
+        event = record.dagster_event
+        if event is None:
+            continue
+        if event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
+            mat = event.event_specific_data.materialization
+            path, md = mat.asset_key.path, mat.metadata
+            if "rows_extracted" in md:
+                summary.landed[".".join(path)] = {k: md[k].value for k in ("rows_extracted", "rows_landed", "rows_quarantined")}
+            elif path[0] == "published":
+                summary.published = md["path"].value
+            elif path[0] not in ("crm", "erp", "hr"):
+                summary.models_built += 1
+        elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
+            ev = event.event_specific_data
+            if ev.passed:
+                summary.checks["passed"] += 1
+            elif ev.severity.value == "WARN":
+                summary.checks["warned"] += 1
+                summary.failed_checks.append(f"[warn] {'.'.join(ev.asset_key.path)}: {ev.check_name}")
+            else:
+                summary.checks["failed"] += 1
+                summary.failed_checks.append(f"{'.'.join(ev.asset_key.path)}: {ev.check_name}"
+                                             + (f" - {ev.description}" if ev.description else ""))
+        elif event.event_type == DagsterEventType.STEP_FAILURE:
+            err = event.event_specific_data.error
+            summary.errors.append(f"{event.step_key}: {err.message.strip() if err else 'failed'}")
+    return summary
+
+
+def print_summary(console: Console, s: RunSummary, warehouse, seconds: float) -> None:
+    if s.landed:
+        t = Table(title="rows per source table", show_lines=False)
+        for col in ("table", "extracted", "landed", "quarantined"):
+            t.add_column(col, justify="left" if col == "table" else "right")
+        for name, c in sorted(s.landed.items()):
+            q = c["rows_quarantined"]
+            t.add_row(name, f"{c['rows_extracted']:,}", f"{c['rows_landed']:,}", f"[yellow]{q:,}[/]" if q else "0")
+        console.print(t)
+    console.print(f"dbt models/seeds built: {s.models_built} · checks passed {s.checks['passed']}, "
+                  f"warned {s.checks['warned']}, failed {s.checks['failed']}")
+    for line in s.failed_checks[:20]:
+        console.print(f"  [yellow]check[/] {line}")
+    for line in s.errors:
+        console.print(f"  [red]error[/] {line}")
+    console.print(f"warehouse: {warehouse}")
+    if s.published:
+        console.print(f"published for BI: {s.published}")
+    colour, word = ("green", "succeeded") if s.success else ("red", "FAILED")
+    console.print(f"[{colour}]nightly run {word}[/] in {seconds:.1f}s (run id {s.run_id}; `make ui` shows it)")

@@ -1,0 +1,166 @@
+"""Ingestion: incremental merge, soft deletes, quarantine accounting, contract errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import dagster as dg
+import duckdb
+import pytest
+import sqlalchemy as sa
+from dagster_dlt import DagsterDltResource
+
+from assets.ingest import build_ingest_assets
+from orchestration.resources import SettingsResource
+from salesops.contracts import load_source
+from salesops.ingest.landing import ContractViolation, SourceUnavailable, build_landing
+from salesops.settings import get_settings
+from tests.sources import T0, create_empty_sources, opportunity, table
+
+
+def land(settings, source="crm"):
+    src = load_source(source)
+    landing = build_landing(settings, src, list(src.tables))
+    landing.pipeline.run(landing.dlt_source)
+    return landing.validators
+
+
+def warehouse_rows(settings, sql):
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_incremental_merge_matches_source(data_dir):
+    settings = get_settings()
+    engines = create_empty_sources(settings.demo_dir)
+    opp = table(engines["crm"], "opportunity")
+    with engines["crm"].begin() as c:
+        c.execute(opp.insert(), [opportunity(i) for i in range(10)])
+    first = land(settings)["opportunity"]
+    assert (first.extracted, first.landed, first.quarantined) == (10, 10, 0)
+
+    # a night later: one update, one insert, one soft delete
+    later = T0 + dt.timedelta(days=1)
+    with engines["crm"].begin() as c:
+        c.execute(opp.update().where(opp.c.id == "006O00001").values(amount=Decimal("2500.50"), system_modstamp=later))
+        c.execute(opp.update().where(opp.c.id == "006O00002").values(is_deleted=True, system_modstamp=later))
+        c.execute(opp.insert(), [opportunity(10, modstamp=later)])
+    second = land(settings)["opportunity"]
+    assert second.extracted == 3, "only changed rows are read again"
+
+    with engines["crm"].connect() as c:
+        source = sorted(c.execute(sa.select(opp.c.id, opp.c.amount, opp.c.is_deleted)).all())
+    landed = warehouse_rows(settings, "select id, amount, is_deleted from raw_crm.opportunity order by id")
+    assert landed == [tuple(r) for r in source]
+    assert len(landed) == 11 and len({r[0] for r in landed}) == 11  # no duplicates
+    assert dict((r[0], r[1]) for r in landed)["006O00001"] == Decimal("2500.50")  # exact decimal
+    assert dict((r[0], r[2]) for r in landed)["006O00002"] is True  # soft delete kept as a flag
+
+    third = land(settings)["opportunity"]
+    assert third.extracted == 0, "a rerun with no source change reads nothing"
+
+
+def test_bad_rows_are_quarantined_with_reason_and_counted(data_dir):
+    settings = get_settings()
+    engines = create_empty_sources(settings.demo_dir)
+    opp = table(engines["crm"], "opportunity")
+    with engines["crm"].begin() as c:
+        c.execute(opp.insert(), [opportunity(i) for i in range(6)]
+                  + [opportunity(6, stage="Dreaming"), opportunity(7, amount="-5.00"),
+                     {**opportunity(8), "system_modstamp": None}])
+    v = land(settings)["opportunity"]
+    assert (v.extracted, v.landed, v.quarantined) == (9, 6, 3)
+    rows = warehouse_rows(settings, "select record_key, rules, reasons from raw_crm.quarantine order by record_key")
+    assert rows[0][:2] == ("006O00006", "known_stage") and "stage_name='Dreaming'" in rows[0][2]
+    assert rows[1][:2] == ("006O00007", "amount_not_negative") and "amount=-5.00" in rows[1][2]
+    assert rows[2][:2] == ("006O00008", "watermark_present")
+    assert warehouse_rows(settings, "select count(*) from raw_crm.opportunity")[0][0] == 6
+
+
+def test_duplicate_primary_key_in_source_is_quarantined(data_dir):
+    settings = get_settings()
+    engines = create_empty_sources(settings.demo_dir)
+    # a user's CRM copy without a primary-key constraint
+    with engines["crm"].begin() as c:
+        ddl = c.exec_driver_sql("select sql from sqlite_master where name = 'opportunity'").scalar()
+        c.exec_driver_sql("drop table opportunity")
+        c.exec_driver_sql(re.sub(r",\s*PRIMARY KEY \(id\)", "", ddl))
+    opp = table(engines["crm"], "opportunity")
+    with engines["crm"].begin() as c:
+        c.execute(opp.insert(), [opportunity(1), opportunity(2), {**opportunity(1), "name": "copy"}])
+    v = land(settings)["opportunity"]
+    assert (v.extracted, v.landed, v.quarantined) == (3, 2, 1)
+    assert warehouse_rows(settings, "select record_key, rules from raw_crm.quarantine") == [("006O00001", "primary_key_unique")]
+
+
+def test_missing_column_and_wrong_type_name_table_and_column(data_dir):
+    settings = get_settings()
+    engines = create_empty_sources(settings.demo_dir)
+    with engines["crm"].begin() as c:
+        c.exec_driver_sql("alter table opportunity drop column forecast_category_name")
+        c.exec_driver_sql("drop table account")
+        c.exec_driver_sql("create table account (id varchar primary key, name varchar, type varchar, industry varchar, "
+                          "billing_country varchar, billing_state varchar, billing_city varchar, owner_id varchar, "
+                          "annual_revenue varchar, number_of_employees integer, segment_c varchar, potential_amount_c numeric(18,2), "
+                          "is_key_account_c boolean, created_date datetime, system_modstamp datetime, is_deleted boolean)")
+    with pytest.raises(ContractViolation) as err:
+        land(settings)
+    msg = str(err.value)
+    assert "crm.opportunity.forecast_category_name: required column is missing" in msg
+    assert "crm.account.annual_revenue: contract type decimal(18,2), source has VARCHAR" in msg
+    assert "_crm__sources.yml" in msg
+    assert not settings.warehouse.exists(), "nothing is written when the contract fails"
+
+
+def test_unreachable_source_names_setting_without_password(data_dir, monkeypatch):
+    monkeypatch.setenv("SALESOPS_CRM_URL", "postgresql+psycopg://sales:s3cret@127.0.0.1:1/crm")
+    with pytest.raises(SourceUnavailable) as err:
+        land(get_settings())
+    assert "SALESOPS_CRM_URL" in str(err.value) and "s3cret" not in str(err.value) and "***" in str(err.value)
+
+
+def test_missing_demo_file_says_how_to_create_it(data_dir):
+    with pytest.raises(SourceUnavailable, match="salesops demo generate"):
+        land(get_settings())
+
+
+def _materialize_crm(settings_resource):
+    return dg.materialize(
+        [build_ingest_assets("crm")],
+        resources={"settings": settings_resource, "dlt": DagsterDltResource()},
+        raise_on_error=False,
+    )
+
+
+def test_asset_checks_block_when_quarantine_share_exceeds_threshold(data_dir, monkeypatch):
+    settings = get_settings()
+    engines = create_empty_sources(settings.demo_dir)
+    opp = table(engines["crm"], "opportunity")
+    with engines["crm"].begin() as c:
+        c.execute(opp.insert(), [opportunity(i) for i in range(9)] + [opportunity(9, stage="Dreaming")])
+    monkeypatch.setenv("SALESOPS_QUARANTINE_MAX_SHARE", "0.05")  # 1 of 10 = 10% > 5%
+    result = _materialize_crm(SettingsResource())
+    evals = {(e.asset_key.path[-1], e.check_name): e for e in result.get_asset_check_evaluations()}
+    share = evals[("opportunity", "quarantine_share")]
+    assert not share.passed and share.metadata["quarantined"].value == 1 and share.metadata["extracted"].value == 10
+    assert evals[("opportunity", "rows_accounted")].passed
+    assert evals[("account", "quarantine_share")].passed  # empty table: nothing quarantined
+    mats = {tuple(m.asset_key.path): m.metadata for m in result.get_asset_materialization_events() and
+            [e.event_specific_data.materialization for e in result.get_asset_materialization_events()]}
+    assert mats[("crm", "opportunity")]["rows_landed"].value == 9
+    assert mats[("crm", "opportunity")]["rows_quarantined"].value == 1
+    assert ("crm", "quarantine") in mats
+
+
+def test_contract_violation_fails_the_asset_without_retrying(data_dir):
+    settings = get_settings()
+    engines = create_empty_sources(settings.demo_dir)
+    with engines["crm"].begin() as c:
+        c.exec_driver_sql("drop table lead")
+    result = _materialize_crm(SettingsResource())
+    assert not result.success
+    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert len(failures) == 1 and "crm.lead: table is missing" in failures[0].event_specific_data.error.message
+    assert not [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
