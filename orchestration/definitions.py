@@ -6,7 +6,9 @@ Built lazily (nothing is read at import time). Lineage:
     -> [published, marts]  (read-only copy for BI readers)
 """
 
+import sys
 from functools import cache
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
@@ -30,7 +32,8 @@ def build_definitions() -> dg.Definitions:
         resources={
             "settings": SettingsResource(),
             "dlt": DagsterDltResource(),
-            "dbt": DbtCliResource(project_dir=dbt_project()),
+            # the venv's dbt, whether or not the venv is activated
+            "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),
         },
         # DuckDB has one writer: steps run one after another in one process.
         executor=dg.in_process_executor,

@@ -129,3 +129,7 @@ def docs_sources(
 
 def main() -> None:  # pragma: no cover
     sys.exit(app())
+
+
+if __name__ == "__main__":  # python -m salesops.cli
+    main()

@@ -49,6 +49,8 @@ def run_nightly(console: Console, *, as_of: date | None = None, full_refresh: bo
         selection = [k for k in defs.resolve_all_asset_keys() if k.path[0] in only_sources]
     for src in only_sources or ["crm", "erp", "hr"]:
         run_config["ops"][f"ingest_{src}"] = {"config": {"full_refresh": full_refresh}}
+    # The terminal gets progress and a summary; the full event log is in the instance (`make ui`).
+    run_config["loggers"] = {"console": {"config": {"log_level": "CRITICAL"}}}
 
     instance = dg.DagsterInstance.get()
     run_id = make_new_run_id()
@@ -127,7 +129,11 @@ def summarize(instance, run_id: str, as_of: date, success: bool) -> RunSummary:
                                              + (f" - {ev.description}" if ev.description else ""))
         elif event.event_type == DagsterEventType.STEP_FAILURE:
             err = event.event_specific_data.error
-            summary.errors.append(f"{event.step_key}: {err.message.strip() if err else 'failed'}")
+            message = err.message.strip() if err else "failed"
+            lines = message.splitlines()
+            if len(lines) > 25:  # dbt failures carry whole logs; the UI has the rest
+                message = "\n".join([*lines[:25], f"... ({len(lines) - 25} more lines in the run's logs)"])
+            summary.errors.append(f"{event.step_key}: {message}")
     return summary
 
 

@@ -23,3 +23,17 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     (tmp_path / "dagster_home").mkdir()
     return d
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """The dbt manifest the Dagster definitions are built from (parsed once per session)."""
+    from salesops.paths import DBT_PROJECT_DIR
+
+    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
+    if not manifest.exists():
+        import subprocess
+        import sys
+
+        subprocess.run([sys.executable, "-m", "salesops.cli", "dbt", "parse"], check=True)
+    return manifest

@@ -12,7 +12,7 @@ from dagster_dlt.translator import DltResourceTranslatorData
 
 from orchestration.resources import SettingsResource
 from salesops.contracts import Source, load_source
-from salesops.ingest.landing import ContractViolation, build_landing, count_load
+from salesops.ingest.landing import ContractViolation, SourceMissing, build_landing, count_load
 from salesops.ingest.validation import QUARANTINE_TABLE
 
 WAREHOUSE_POOL = "duckdb_warehouse"  # DuckDB allows one writer: every warehouse writer is in this pool
@@ -76,7 +76,7 @@ def build_ingest_assets(source_name: str) -> dg.AssetsDefinition:
         s = settings.get()
         try:
             landing = build_landing(s, source, list(source.tables))
-        except ContractViolation as exc:  # retrying cannot fix a wrong schema
+        except (ContractViolation, SourceMissing) as exc:  # retrying cannot fix these
             raise dg.Failure(str(exc), allow_retries=False) from None
         events = dlt.run(
             context=context,

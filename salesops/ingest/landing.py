@@ -23,6 +23,10 @@ class SourceUnavailable(RuntimeError):
     """The source database cannot be reached."""
 
 
+class SourceMissing(SourceUnavailable):
+    """The configured SQLite file does not exist (retrying will not help)."""
+
+
 class ContractViolation(RuntimeError):
     """A source table does not match its contract; the message lists every problem."""
 
@@ -40,17 +44,23 @@ _COMPATIBLE = {
 
 def source_engine(settings: Settings, source: Source) -> sa.Engine:
     url = settings.source_url(source.name)
+    sqlite_file = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
+    if sqlite_file and not os.path.exists(sqlite_file):  # sqlite would silently create an empty file
+        hint = "run `salesops demo generate` for the demo company" if settings.uses_demo_sources() else f"check {source.url_setting}"
+        raise SourceMissing(f"{source.name}: database file {sqlite_file} does not exist; {hint}")
     try:
         engine = sa.create_engine(url)
         with engine.connect() as conn:
             conn.exec_driver_sql("select 1")
     except Exception as exc:  # name the source and the setting, never the password
+        detail = str(exc).splitlines()[0]
+        password = sa.engine.make_url(url).password
+        if password:
+            detail = detail.replace(password, "***")
         raise SourceUnavailable(
-            f"{source.name}: cannot connect to {redact_url(url)} ({type(exc).__name__}: {str(exc).splitlines()[0]}). "
-            f"Set {source.url_setting} to a reachable SQLAlchemy URL, or run `salesops demo generate` for the demo company."
+            f"{source.name}: cannot connect to {redact_url(url)} ({type(exc).__name__}: {detail}). "
+            f"Set {source.url_setting} to a reachable SQLAlchemy URL."
         ) from None
-    if url.startswith("sqlite:///") and not os.path.exists(url.removeprefix("sqlite:///")):
-        raise SourceUnavailable(f"{source.name}: database file {url.removeprefix('sqlite:///')} does not exist")
     return engine
 
 

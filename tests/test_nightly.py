@@ -1,0 +1,122 @@
+"""End to end on a small demo company: the nightly job succeeds, a second
+night changes nothing, and a failed night leaves the marts and the published
+copy exactly as they were."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+import sqlalchemy as sa
+
+from salesops.settings import get_settings
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nightly")]
+SCALE = 0.02
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, dbt_manifest):
+    """A demo company and its own data dir, shared by the tests of this module (in order)."""
+    from salesops.demo.generator import generate
+
+    root = tmp_path_factory.mktemp("nightly")
+    saved = dict(os.environ)
+    os.environ.update({"SALESOPS_DATA_DIR": str(root / "data"), "DAGSTER_HOME": str(root / "dagster_home")})
+    for var in ("SALESOPS_CRM_URL", "SALESOPS_ERP_URL", "SALESOPS_HR_URL", "SALESOPS_WAREHOUSE_PATH", "SALESOPS_AS_OF"):
+        os.environ.pop(var, None)
+    (root / "dagster_home").mkdir()
+    settings = get_settings()
+    generate(settings.demo_dir, scale=SCALE, seed=7)
+    yield settings
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def run_nightly_job():
+    from orchestration.definitions import build_definitions
+
+    job = build_definitions().resolve_job_def("nightly")
+    return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+
+
+def schema_digest(path: Path, schemas: tuple[str, ...]) -> dict[str, str]:
+    """sha256 of every table's sorted rows, per table."""
+    out = {}
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute("select table_schema, table_name from information_schema.tables where table_schema in "
+                             f"({','.join('?' * len(schemas))}) and table_type = 'BASE TABLE' order by 1, 2", list(schemas)).fetchall()
+        for schema, name in tables:
+            rows = sorted(map(repr, con.execute(f'select * from "{schema}"."{name}"').fetchall()))
+            out[f"{schema}.{name}"] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+    return out
+
+
+def ingest_counts(result) -> dict[str, dict]:
+    return {"/".join(m.asset_key.path): {k: m.metadata[k].value for k in ("rows_extracted", "rows_landed", "rows_quarantined")}
+            for m in (e.event_specific_data.materialization for e in result.get_asset_materialization_events())
+            if "rows_extracted" in m.metadata}
+
+
+def failed_checks(result) -> list[str]:
+    return [f"{'/'.join(e.asset_key.path)}:{e.check_name}" for e in result.get_asset_check_evaluations()
+            if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
+
+
+def test_first_night_builds_and_publishes_the_marts(demo):
+    result = run_nightly_job()
+    assert result.success, [e.event_specific_data.error.message for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert failed_checks(result) == []
+    counts = ingest_counts(result)
+    with sa.create_engine(demo.source_url("crm")).connect() as c:
+        n_opps = c.exec_driver_sql("select count(*) from opportunity").scalar()
+    assert counts["crm/opportunity"]["rows_extracted"] == n_opps
+    for name, c in counts.items():
+        assert c["rows_landed"] + c["rows_quarantined"] == c["rows_extracted"], name
+    marts = schema_digest(demo.warehouse, ("marts",))
+    for mart in ("opportunities", "funnel_stage_conversion", "rep_monthly_kpis", "target_vs_actual", "data_quality_findings"):
+        assert f"marts.{mart}" in marts
+    published = demo.published_dir / "salesops_marts.duckdb"
+    with duckdb.connect(str(published), read_only=True) as con:
+        schemas = {r[0] for r in con.execute("select distinct table_schema from information_schema.tables").fetchall()}
+        assert schemas == {"marts"}, "only marts are published: no raw or HR data for BI readers"
+        assert con.execute("select count(*) from marts.opportunities").fetchone()[0] > 0
+    assert (demo.published_dir / "parquet" / "opportunities.parquet").exists()
+
+
+def test_second_night_changes_nothing(demo):
+    before = schema_digest(demo.warehouse, ("marts", "raw_crm", "raw_erp", "raw_hr"))
+    published_before = schema_digest(demo.published_dir / "salesops_marts.duckdb", ("marts",))
+    result = run_nightly_job()
+    assert result.success
+    assert all(c["rows_extracted"] == 0 for c in ingest_counts(result).values())
+    assert schema_digest(demo.warehouse, ("marts", "raw_crm", "raw_erp", "raw_hr")) == before
+    assert schema_digest(demo.published_dir / "salesops_marts.duckdb", ("marts",)) == published_before
+
+
+def test_blocking_quarantine_stops_the_night_before_dbt(demo):
+    marts_before = schema_digest(demo.warehouse, ("marts",))
+    published_before = schema_digest(demo.published_dir / "salesops_marts.duckdb", ("marts",))
+    with sa.create_engine(demo.source_url("crm")).begin() as c:  # half the opportunities get an unknown stage
+        c.exec_driver_sql("update opportunity set stage_name = 'Dreaming', system_modstamp = '2026-11-26 23:00:00.000000' "
+                          "where rowid % 2 = 0")
+    result = run_nightly_job()
+    assert not result.success
+    assert "crm/opportunity:quarantine_share" in failed_checks(result)
+    assert schema_digest(demo.warehouse, ("marts",)) == marts_before, "dbt did not run on a blocked night"
+    assert schema_digest(demo.published_dir / "salesops_marts.duckdb", ("marts",)) == published_before
+
+
+def test_contract_break_fails_the_night_and_writes_nothing(demo):
+    raw_before = schema_digest(demo.warehouse, ("raw_erp", "marts"))
+    with sa.create_engine(demo.source_url("erp")).begin() as c:
+        c.exec_driver_sql("alter table invoice drop column due_date")
+    result = run_nightly_job()
+    assert not result.success
+    errors = [e.event_specific_data.error.message for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert any("erp.invoice.due_date: required column is missing" in m for m in errors)
+    assert schema_digest(demo.warehouse, ("raw_erp", "marts")) == raw_before
