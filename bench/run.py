@@ -75,8 +75,8 @@ def main() -> None:
             print(f"{float(scale):>5g} {s:<10} {r['median_wall_s']:>8.1f} {r['median_cpu_s']:>8.1f} "
                   f"{r['median_peak_rss_mb']:>8.0f} {r['warehouse_mb']:>9.1f}")
         d = scen["dbt_build"]["runs"][-1]
-        print(f"      dbt: elapsed {d['dbt_elapsed']:.1f}s, sum of node times {d['sum_node_seconds']:.1f}s, "
-              f"slowest {', '.join(f'{k.split('.')[-1]} {v:.1f}s' for k, v in d['slowest'][:3])}")
+        slowest = ", ".join(f"{k.split('.')[-1]} {v:.1f}s" for k, v in d["slowest"][:3])
+        print(f"      dbt: elapsed {d['dbt_elapsed']:.1f}s, sum of node times {d['sum_node_seconds']:.1f}s, slowest {slowest}")
     out = HERE / "results" / f"{time.strftime('%Y%m%dT%H%M%S')}.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"\nwritten {out}")

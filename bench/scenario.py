@@ -59,8 +59,9 @@ def main() -> None:
 
         from salesops.runner import run_nightly
 
-        if not run_nightly(Console(file=open(os.devnull, "w"))):
-            raise SystemExit("nightly run failed")
+        with open(os.devnull, "w") as quiet:
+            if not run_nightly(Console(file=quiet)):
+                raise SystemExit("nightly run failed")
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     ru_self, ru_kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu += ru_kids.ru_utime + ru_kids.ru_stime
