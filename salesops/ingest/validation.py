@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import yaml
 
@@ -153,12 +154,15 @@ class BatchValidator:
         self.extracted += n
         if n == 0:
             return batch, None
-        df = batch.to_pandas()
+        rules = {r.name: r for r in load_rules(self.table.source)[self.table.name]}
+        pk = self.table.primary_key
+        # Only the columns the rules look at go to pandas (decimal -> object conversion is slow).
+        columns = sorted({pk, *(r.column for r in rules.values())})
+        df = batch.select(columns).to_pandas()
         failures: dict[int, list[tuple[str, str]]] = {}
         result = _gx_batch_definition().get_batch(batch_parameters={"dataframe": df}).validate(
             _gx_suite(self.table.source, self.table.name), result_format="COMPLETE"
         )
-        rules = {r.name: r for r in load_rules(self.table.source)[self.table.name]}
         for res in result.results:
             if res.exception_info and res.exception_info.get("raised_exception"):
                 raise RuntimeError(
@@ -172,23 +176,21 @@ class BatchValidator:
                 value = df.at[idx, rule.column]
                 failures.setdefault(int(idx), []).append((rule.name, f"{rule.column}={_show(value)} fails {rule.describe()}"))
         # Duplicate primary keys across the whole extraction: the first row lands, later ones are quarantined.
-        pk = self.table.primary_key
-        for idx, key in enumerate(df[pk].tolist()):
-            if key is None or idx in failures:
-                continue
-            if key in self._seen_keys:
-                failures.setdefault(idx, []).append(("primary_key_unique", f"{pk}={key!r} appears more than once in the source"))
-            else:
-                self._seen_keys.add(key)
+        keys = df[pk]
+        seen = self._seen_keys
+        earlier = pd.Series([k in seen for k in keys.tolist()], index=keys.index, dtype=bool)
+        dup = keys.notna() & (keys.duplicated() | earlier)
+        for idx in dup[dup].index:
+            failures.setdefault(int(idx), []).append(("primary_key_unique", f"{pk}={keys[idx]!r} appears more than once in the source"))
+        self._seen_keys.update(keys[keys.notna()].tolist())
         if not failures:
             self.landed += n
             return batch, None
         bad = sorted(failures)
-        mask = pa.array([i not in failures for i in range(n)])
-        good = batch.filter(mask)
+        good = batch.filter(pa.array([i not in failures for i in range(n)]))
         self.landed += good.num_rows
         self.quarantined += len(bad)
-        records = df.iloc[bad].to_dict(orient="records")
+        records = batch.take(bad).to_pylist()
         quarantine = pa.table(
             {
                 "source_table": [self.table.name] * len(bad),
