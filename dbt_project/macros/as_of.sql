@@ -1,0 +1,35 @@
+{#-
+    The run's as-of date (var `as_of`, a business date 'YYYY-MM-DD'). Models
+    never call current_date / now(): every mart is "what was known as of this
+    date", so any past night can be rebuilt with --vars '{as_of: ...}'.
+-#}
+{% macro as_of_date() -%}
+    {%- set raw = var('as_of') | string -%}
+    {%- if execute -%}
+        {%- set ok = modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', raw) -%}
+        {%- if not ok -%}
+            {{ exceptions.raise_compiler_error("var 'as_of' must be a date 'YYYY-MM-DD', got '" ~ raw ~ "'") }}
+        {%- endif -%}
+    {%- endif -%}
+    cast('{{ raw }}' as date)
+{%- endmacro %}
+
+{#- First day of the as-of month. -#}
+{% macro as_of_month() -%}
+    {{ month_start(as_of_date()) }}
+{%- endmacro %}
+
+{#- First day of the month of a date expression, as a date (dbt.date_trunc returns a timestamp on PostgreSQL). -#}
+{% macro month_start(date_expr) -%}
+    cast({{ dbt.date_trunc('month', date_expr) }} as date)
+{%- endmacro %}
+
+{#- date + n months, as a date. -#}
+{% macro add_months(date_expr, n) -%}
+    cast({{ dbt.dateadd('month', n, date_expr) }} as date)
+{%- endmacro %}
+
+{#- date + n days, as a date. -#}
+{% macro add_days(date_expr, n) -%}
+    cast({{ dbt.dateadd('day', n, date_expr) }} as date)
+{%- endmacro %}
