@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -20,21 +22,37 @@ SCALE = 0.02
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, dbt_manifest):
-    """A demo company and its own data dir, shared by the tests of this module (in order)."""
+def first_night(tmp_path_factory, dbt_manifest):
+    """A small demo company after one successful night: (data dir, result). Run once per module."""
     from salesops.demo.generator import generate
 
     root = tmp_path_factory.mktemp("nightly")
+    with _env(root / "data"):
+        generate(get_settings().demo_dir, scale=SCALE, seed=7)
+        result = run_nightly_job()
+    return root / "data", result
+
+
+@pytest.fixture
+def night(first_night, tmp_path):
+    """A private copy of the state after the first night (sources, warehouse, dlt state), as settings."""
+    src, _ = first_night
+    shutil.copytree(src, tmp_path / "data")
+    with _env(tmp_path / "data"):
+        yield get_settings()
+
+
+@contextmanager
+def _env(data: Path):
     saved = dict(os.environ)
-    os.environ.update({"SALESOPS_DATA_DIR": str(root / "data"), "DAGSTER_HOME": str(root / "dagster_home")})
+    os.environ["SALESOPS_DATA_DIR"] = str(data)
     for var in ("SALESOPS_CRM_URL", "SALESOPS_ERP_URL", "SALESOPS_HR_URL", "SALESOPS_WAREHOUSE_PATH", "SALESOPS_AS_OF"):
         os.environ.pop(var, None)
-    (root / "dagster_home").mkdir()
-    settings = get_settings()
-    generate(settings.demo_dir, scale=SCALE, seed=7)
-    yield settings
-    os.environ.clear()
-    os.environ.update(saved)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def run_nightly_job():
@@ -69,56 +87,59 @@ def failed_checks(result) -> list[str]:
             if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
 
 
-def test_first_night_builds_and_publishes_the_marts(demo):
-    result = run_nightly_job()
+def test_first_night_builds_and_publishes_the_marts(first_night):
+    data, result = first_night
+    with _env(data):
+        night = get_settings()
     assert result.success, [e.event_specific_data.error.message for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     assert failed_checks(result) == []
+    assert len(result.get_asset_check_evaluations()) > 200  # ingest checks + every dbt test
     counts = ingest_counts(result)
-    with sa.create_engine(demo.source_url("crm")).connect() as c:
+    with sa.create_engine(night.source_url("crm")).connect() as c:
         n_opps = c.exec_driver_sql("select count(*) from opportunity").scalar()
     assert counts["crm/opportunity"]["rows_extracted"] == n_opps
     for name, c in counts.items():
         assert c["rows_landed"] + c["rows_quarantined"] == c["rows_extracted"], name
-    marts = schema_digest(demo.warehouse, ("marts",))
+    marts = schema_digest(night.warehouse, ("marts",))
     for mart in ("opportunities", "funnel_stage_conversion", "rep_monthly_kpis", "target_vs_actual", "data_quality_findings"):
         assert f"marts.{mart}" in marts
-    published = demo.published_dir / "salesops_marts.duckdb"
+    published = night.published_dir / "salesops_marts.duckdb"
     with duckdb.connect(str(published), read_only=True) as con:
         schemas = {r[0] for r in con.execute("select distinct table_schema from information_schema.tables").fetchall()}
         assert schemas == {"marts"}, "only marts are published: no raw or HR data for BI readers"
         assert con.execute("select count(*) from marts.opportunities").fetchone()[0] > 0
-    assert (demo.published_dir / "parquet" / "opportunities.parquet").exists()
+    assert (night.published_dir / "parquet" / "opportunities.parquet").exists()
 
 
-def test_second_night_changes_nothing(demo):
-    before = schema_digest(demo.warehouse, ("marts", "raw_crm", "raw_erp", "raw_hr"))
-    published_before = schema_digest(demo.published_dir / "salesops_marts.duckdb", ("marts",))
+def test_second_night_changes_nothing(night):
+    before = schema_digest(night.warehouse, ("marts", "raw_crm", "raw_erp", "raw_hr"))
+    published_before = schema_digest(night.published_dir / "salesops_marts.duckdb", ("marts",))
     result = run_nightly_job()
     assert result.success
     assert all(c["rows_extracted"] == 0 for c in ingest_counts(result).values())
-    assert schema_digest(demo.warehouse, ("marts", "raw_crm", "raw_erp", "raw_hr")) == before
-    assert schema_digest(demo.published_dir / "salesops_marts.duckdb", ("marts",)) == published_before
+    assert schema_digest(night.warehouse, ("marts", "raw_crm", "raw_erp", "raw_hr")) == before
+    assert schema_digest(night.published_dir / "salesops_marts.duckdb", ("marts",)) == published_before
 
 
-def test_blocking_quarantine_stops_the_night_before_dbt(demo):
-    marts_before = schema_digest(demo.warehouse, ("marts",))
-    published_before = schema_digest(demo.published_dir / "salesops_marts.duckdb", ("marts",))
-    with sa.create_engine(demo.source_url("crm")).begin() as c:  # half the opportunities get an unknown stage
+def test_blocking_quarantine_stops_the_night_before_dbt(night):
+    marts_before = schema_digest(night.warehouse, ("marts",))
+    published_before = schema_digest(night.published_dir / "salesops_marts.duckdb", ("marts",))
+    with sa.create_engine(night.source_url("crm")).begin() as c:  # half the opportunities get an unknown stage
         c.exec_driver_sql("update opportunity set stage_name = 'Dreaming', system_modstamp = '2026-11-26 23:00:00.000000' "
                           "where rowid % 2 = 0")
     result = run_nightly_job()
     assert not result.success
     assert "crm/opportunity:quarantine_share" in failed_checks(result)
-    assert schema_digest(demo.warehouse, ("marts",)) == marts_before, "dbt did not run on a blocked night"
-    assert schema_digest(demo.published_dir / "salesops_marts.duckdb", ("marts",)) == published_before
+    assert schema_digest(night.warehouse, ("marts",)) == marts_before, "dbt did not run on a blocked night"
+    assert schema_digest(night.published_dir / "salesops_marts.duckdb", ("marts",)) == published_before
 
 
-def test_contract_break_fails_the_night_and_writes_nothing(demo):
-    raw_before = schema_digest(demo.warehouse, ("raw_erp", "marts"))
-    with sa.create_engine(demo.source_url("erp")).begin() as c:
+def test_contract_break_fails_the_night_and_writes_nothing(night):
+    raw_before = schema_digest(night.warehouse, ("raw_erp", "marts"))
+    with sa.create_engine(night.source_url("erp")).begin() as c:
         c.exec_driver_sql("alter table invoice drop column due_date")
     result = run_nightly_job()
     assert not result.success
     errors = [e.event_specific_data.error.message for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     assert any("erp.invoice.due_date: required column is missing" in m for m in errors)
-    assert schema_digest(demo.warehouse, ("raw_erp", "marts")) == raw_before
+    assert schema_digest(night.warehouse, ("raw_erp", "marts")) == raw_before
