@@ -5,6 +5,8 @@ also shows in `make ui`."""
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import threading
 import time
 from collections import Counter
@@ -68,13 +70,20 @@ def run_nightly(console: Console, *, as_of: date | None = None, full_refresh: bo
     worker = threading.Thread(target=target, daemon=True)
     started = time.monotonic()
     console.print(f"[bold]salesops nightly[/] as of {as_of} · warehouse {settings.warehouse}")
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
-                  TimeElapsedColumn(), console=console, transient=True) as progress:
+    # dbt's and dlt's own output goes to a log file; the terminal shows progress, then the summary.
+    log_path = settings.data_dir / "logs" / f"nightly-{run_id}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    terminal = Console(file=sys.stdout, force_terminal=console.is_terminal, width=console.width)
+    with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log), Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
+        TimeElapsedColumn(), console=terminal, transient=True,
+    ) as progress:
         task = progress.add_task("starting", total=None)
         worker.start()
         while worker.is_alive():
             worker.join(0.5)
             _update_progress(instance, run_id, progress, task)
+    console.print(f"log of this run: {log_path}")
     if "error" in outcome:
         console.print(f"[red]run could not start:[/] {outcome['error']}")
         return False
