@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -24,11 +25,17 @@ console = Console()
 
 
 def _quiet_runtime() -> None:
-    """Telemetry off and Dagster state in the project, before anything imports dagster/dbt/dlt."""
+    """Telemetry off and Dagster state in the project, before anything imports dagster/dbt/dlt.
+    SIGTERM is handled like Ctrl-C, so a stopped run releases the warehouse."""
+    signal.signal(signal.SIGTERM, _raise_interrupt)
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / ".dagster"))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 @demo_app.command("generate")

@@ -6,6 +6,8 @@ also shows in `make ui`."""
 from __future__ import annotations
 
 import contextlib
+import os
+import socket
 import sys
 import threading
 import time
@@ -55,6 +57,7 @@ def run_nightly(console: Console, *, as_of: date | None = None, full_refresh: bo
     run_config["loggers"] = {"console": {"config": {"log_level": "CRITICAL"}}}
 
     instance = dg.DagsterInstance.get()
+    release_stale_runs(instance, console)
     run_id = make_new_run_id()
     outcome: dict = {}
 
@@ -62,10 +65,12 @@ def run_nightly(console: Console, *, as_of: date | None = None, full_refresh: bo
         try:
             outcome["result"] = job.execute_in_process(
                 run_config=run_config, instance=instance, run_id=run_id, raise_on_error=False,
-                asset_selection=selection, tags={"salesops/as_of": as_of.isoformat()},
+                asset_selection=selection,
+                tags={"salesops/as_of": as_of.isoformat(), "salesops/launcher": "cli",
+                      "salesops/host": socket.gethostname(), "salesops/pid": str(os.getpid())},
             )
         except Exception as exc:  # definitions or config errors: report, do not hide
-            outcome["error"] = exc
+            outcome["error"] = f"run could not start: {exc}"
 
     worker = threading.Thread(target=target, daemon=True)
     started = time.monotonic()
@@ -80,16 +85,56 @@ def run_nightly(console: Console, *, as_of: date | None = None, full_refresh: bo
     ) as progress:
         task = progress.add_task("starting", total=None)
         worker.start()
-        while worker.is_alive():
-            worker.join(0.5)
-            _update_progress(instance, run_id, progress, task)
+        try:
+            while worker.is_alive():
+                worker.join(0.5)
+                _update_progress(instance, run_id, progress, task)
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: leave no run holding the warehouse
+            _abandon(instance, run_id, "interrupted")
+            outcome["error"] = "interrupted (Ctrl-C / SIGTERM); the run is marked failed and the warehouse released"
     console.print(f"log of this run: {log_path}")
     if "error" in outcome:
-        console.print(f"[red]run could not start:[/] {outcome['error']}")
+        console.print(f"[red]nightly run FAILED[/]: {outcome['error']}")
         return False
     summary = summarize(instance, run_id, as_of, outcome["result"].success)
     print_summary(console, summary, settings.warehouse, time.monotonic() - started)
     return summary.success
+
+
+def release_stale_runs(instance, console: Console) -> None:
+    """A `salesops run` killed mid-way leaves its run "started" and holding the
+    warehouse pool slot, and the next run would wait for it forever. Mark such
+    runs (this host, process gone) failed and free their slots."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    active = instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING],
+                                          tags={"salesops/launcher": "cli"}))
+    for run in active:
+        pid = int(run.tags.get("salesops/pid", "0"))
+        if run.tags.get("salesops/host") != socket.gethostname() or _process_alive(pid):
+            console.print(f"[yellow]run {run.run_id} (pid {pid}) is still in progress; this run waits for the warehouse[/]")
+            continue
+        _abandon(instance, run.run_id, f"salesops run (pid {pid}) ended without finishing; released by the next run")
+        console.print(f"[yellow]released run {run.run_id}: its process {pid} ended without finishing[/]")
+
+
+def _abandon(instance, run_id: str, message: str) -> None:
+    run = instance.get_run_by_id(run_id)
+    if run is not None and not run.is_finished:
+        instance.report_run_failed(run, message=message)
+    instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+
+
+def _process_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _update_progress(instance, run_id, progress, task) -> None:
