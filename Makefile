@@ -24,7 +24,7 @@ install: $(STAMP)
 
 # The dagster-dbt manifest must exist before definitions load.
 dbt-parse: install
-	$(BIN)/salesops dbt parse
+	$(BIN)/salesops dbt parse --quiet
 
 demo: install
 	$(BIN)/salesops demo generate --scale $(SCALE) --seed $(SEED) --if-missing

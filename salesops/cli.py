@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -16,10 +17,8 @@ from salesops.paths import DBT_PROJECT_DIR, REPO_ROOT
 
 app = typer.Typer(help="salesops: sales-operations data platform.", no_args_is_help=True, add_completion=False)
 demo_app = typer.Typer(help="The embedded demo company.", no_args_is_help=True)
-dbt_app = typer.Typer(help="dbt with the project's settings (target, warehouse path, vars).", no_args_is_help=True)
 docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
-app.add_typer(dbt_app, name="dbt")
 app.add_typer(docs_app, name="docs")
 console = Console()
 
@@ -85,16 +84,22 @@ def ingest(
     raise typer.Exit(0 if ok else 1)
 
 
-@dbt_app.command("parse")
-def dbt_parse() -> None:
-    """Write the dbt manifest (needed before the Dagster definitions load)."""
-    _dbt(["parse", "--quiet"])
+@app.command("dbt", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def dbt_command(ctx: typer.Context) -> None:
+    """dbt with the project's settings, e.g. `salesops dbt parse`, `salesops dbt build -s marts`.
 
+    build/run/test get the run's vars (as-of date, currency, fiscal calendar) unless --vars is given."""
+    args = list(ctx.args)
+    if not args:
+        console.print("usage: salesops dbt <dbt command> [dbt options]", markup=False)
+        raise typer.Exit(2)
+    if args[0] in ("build", "run", "test") and "--vars" not in args:
+        from salesops.settings import get_settings, resolve_as_of
+        from salesops.transform import dbt_vars
 
-@dbt_app.command("run-args", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def dbt_passthrough(ctx: typer.Context) -> None:
-    """Any dbt command with the project's environment, e.g. `salesops dbt run-args build -s marts`."""
-    _dbt(list(ctx.args))
+        settings = get_settings()
+        args += ["--vars", json.dumps(dbt_vars(settings, resolve_as_of(settings)))]
+    _dbt(args)
 
 
 def _dbt(args: list[str]) -> None:

@@ -143,3 +143,18 @@ def test_contract_break_fails_the_night_and_writes_nothing(night):
     errors = [e.event_specific_data.error.message for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     assert any("erp.invoice.due_date: required column is missing" in m for m in errors)
     assert schema_digest(night.warehouse, ("raw_erp", "marts")) == raw_before
+
+
+def test_unknown_owner_is_a_finding_not_a_dropped_deal(night):
+    with sa.create_engine(night.source_url("crm")).begin() as c:
+        opp_id = c.exec_driver_sql("select id from opportunity where not is_deleted order by id limit 1").scalar()
+        c.exec_driver_sql("update opportunity set owner_id = '005NOBODY000000000', system_modstamp = '2026-11-26 23:00:00.000000' "
+                          "where id = ?", (opp_id,))
+    result = run_nightly_job()
+    assert result.success, "an orphan owner warns; it does not fail the night"
+    with duckdb.connect(str(night.warehouse), read_only=True) as con:
+        finding = con.execute("select severity, source_table, detail from marts.data_quality_findings "
+                              "where finding_type = 'opportunity_owner_unknown' and record_id = ?", [opp_id]).fetchall()
+        kept = con.execute("select count(*) from marts.opportunities where opportunity_id = ?", [opp_id]).fetchone()[0]
+    assert finding == [("warning", "crm.opportunity", "owner_id 005NOBODY000000000 is not a known user")]
+    assert kept == 1, "the opportunity stays in the marts"

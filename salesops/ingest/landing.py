@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import dlt
 import sqlalchemy as sa
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.sources.sql_database import sql_table
 
 from salesops.contracts import Source, Table
@@ -64,9 +65,11 @@ def source_engine(settings: Settings, source: Source) -> sa.Engine:
     return engine
 
 
-def check_contract(engine: sa.Engine, source: Source, tables: list[Table]) -> None:
-    """Fail before extracting anything if a table or column is missing or has an incompatible type."""
+def check_contract(engine: sa.Engine, source: Source, tables: list[Table]) -> set[str]:
+    """Fail before extracting anything if a table or column is missing or has an incompatible type.
+    Returns the tables whose primary key the source database itself enforces."""
     insp = sa.inspect(engine)
+    enforced_keys: set[str] = set()
     existing = set(insp.get_table_names())
     problems = []
     for table in tables:
@@ -81,11 +84,14 @@ def check_contract(engine: sa.Engine, source: Source, tables: list[Table]) -> No
                 problems.append(
                     f"{source.name}.{table.name}.{col.name}: contract type {col.data_type}, source has {actual[col.name]}"
                 )
+        if insp.get_pk_constraint(table.name).get("constrained_columns") == [table.primary_key]:
+            enforced_keys.add(table.name)
     if problems:
         raise ContractViolation(
             "source tables do not match the contract "
             f"({source.path.relative_to(source.path.parents[4])}):\n  - " + "\n  - ".join(problems)
         )
+    return enforced_keys
 
 
 @dataclass
@@ -111,8 +117,9 @@ def configure_dlt_runtime(settings: Settings) -> None:
 def build_landing(settings: Settings, source: Source, tables: list[Table], chunk_size: int = 50_000) -> Landing:
     configure_dlt_runtime(settings)
     engine = source_engine(settings, source)
-    check_contract(engine, source, tables)
-    validators = {t.name: BatchValidator(t) for t in tables}
+    enforced_keys = check_contract(engine, source, tables)
+    # Where the database enforces the primary key, duplicates cannot occur: skip remembering every key.
+    validators = {t.name: BatchValidator(t, track_keys=t.name not in enforced_keys) for t in tables}
 
     def resource(table: Table):
         res = sql_table(
@@ -144,9 +151,14 @@ def build_landing(settings: Settings, source: Source, tables: list[Table], chunk
         return [*(resource(t) for t in tables), quarantine]
 
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    settings.duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
+    # The same limits as dbt's: a large load spills to disk instead of taking the machine.
+    credentials = DuckDbCredentials(str(settings.warehouse), global_config={
+        "memory_limit": settings.duckdb_memory_limit, "threads": settings.duckdb_threads,
+        "temp_directory": str(settings.duckdb_temp_dir)})
     pipeline = dlt.pipeline(
         pipeline_name=f"salesops_{source.name}",
-        destination=dlt.destinations.duckdb(str(settings.warehouse)),
+        destination=dlt.destinations.duckdb(credentials),
         dataset_name=source.schema,
         pipelines_dir=str(settings.dlt_dir),
     )
