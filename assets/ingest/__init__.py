@@ -23,8 +23,14 @@ class IngestConfig(dg.Config):
 
 
 class _KeyBySourceTable(DagsterDltTranslator):
+    """dlt resource `opportunity` of source `crm` -> asset key [crm, opportunity], as in the dbt sources."""
+
+    def __init__(self, source_name: str):
+        super().__init__()
+        self.source_name = source_name
+
     def get_asset_spec(self, data: DltResourceTranslatorData) -> dg.AssetSpec:
-        return dg.AssetSpec(key=dg.AssetKey([data.pipeline.dataset_name.removeprefix("raw_"), data.resource.name]))
+        return dg.AssetSpec(key=dg.AssetKey([self.source_name, data.resource.name]))
 
 
 def _specs(source: Source) -> list[dg.AssetSpec]:
@@ -82,7 +88,7 @@ def build_ingest_assets(source_name: str) -> dg.AssetsDefinition:
             context=context,
             dlt_source=landing.dlt_source,
             dlt_pipeline=landing.pipeline,
-            dagster_dlt_translator=_KeyBySourceTable(),
+            dagster_dlt_translator=_KeyBySourceTable(source.name),
             refresh="drop_sources" if config.full_refresh else None,
         )
         events = list(events)  # runs the load
