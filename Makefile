@@ -45,7 +45,7 @@ ui: demo dbt-parse
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 ## make bench: timings at scale 1 and 10 (a script, not a timed test)
-bench: install
+bench: dbt-parse
 	$(BIN)/python bench/run.py --scales 1 10
 
 clean:

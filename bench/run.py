@@ -5,7 +5,17 @@ Results (with machine and versions) go to bench/results/<timestamp>.json.
 Scenarios, in order on one data dir: generate; nightly_cold (the whole Dagster
 job on an empty warehouse: ingest + validate + dbt build + publish);
 nightly_rerun (the same night again: nothing new to land); then, after the
-warehouse and dlt state are deleted, ingest alone (cold) and dbt build alone."""
+warehouse and dlt state are deleted, ingest alone (cold) and dbt build alone;
+then two baselines on the same data:
+  pandas_baseline  funnel_stage_conversion, rep_monthly_kpis and target_vs_actual
+                   computed in pandas from the SQLite sources (bench/baseline_pandas.py);
+                   the run fails unless they equal the marts exactly (bench/compare.py);
+  sql_direct       the SQL dbt compiled, run directly on a copy of the warehouse with
+                   the duckdb API: seeds, models in dependency order, data tests
+                   (bench/sql_direct.py); fails unless the tables equal dbt's.
+Ratios (printed and in the JSON under "ratios"): dbt_build / sql_direct (the
+framework tax) and pandas_baseline / warehouse, warehouse = the dbt node times
+of the models behind the three marts (run_results.json)."""
 
 from __future__ import annotations
 
@@ -23,17 +33,22 @@ from importlib.metadata import version
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCENARIOS = ["generate", "nightly_cold", "nightly_rerun", "ingest", "dbt_build"]
+KEPT_SETTINGS = {"SALESOPS_DUCKDB_MEMORY_LIMIT", "SALESOPS_DUCKDB_THREADS"}
+SCENARIOS = ["generate", "nightly_cold", "nightly_rerun", "ingest", "dbt_build", "pandas_baseline", "sql_direct"]
 
 
 def run_scenario(name: str, scale: float, data_dir: Path) -> dict:
     env = {**os.environ, "DAGSTER_HOME": str(data_dir / "dagster_home"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-           "RUNTIME__DLTHUB_TELEMETRY": "false"}
+           "RUNTIME__DLTHUB_TELEMETRY": "false", "DO_NOT_TRACK": "1"}
+    # The demo company in the bench's data dir, default settings: no source URL, warehouse path or target,
+    # as-of date ... from the shell, and no .env (scenarios run in the data dir). Only DuckDB's limits pass.
+    for var in [v for v in env if v.startswith("SALESOPS_") and v not in KEPT_SETTINGS]:
+        del env[var]
     (data_dir / "dagster_home").mkdir(parents=True, exist_ok=True)
     out = subprocess.run([sys.executable, str(HERE / "scenario.py"), name.removesuffix("_cold").removesuffix("_rerun"), "--scale", str(scale), "--data-dir", str(data_dir)],
-                         env=env, capture_output=True, text=True)
+                         env=env, capture_output=True, text=True, cwd=data_dir)
     if out.returncode:
-        raise SystemExit(f"{name} at scale {scale} failed:\n{out.stderr[-3000:]}\n{out.stdout[-2000:]}")
+        raise SystemExit(f"{name} at scale {scale:g} failed:\n{out.stderr[-3000:]}\n{out.stdout[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -42,10 +57,20 @@ def warehouse_mb(data_dir: Path) -> float:
     return w.stat().st_size / 2**20 if w.exists() else 0.0
 
 
+def ensure_dbt_manifest() -> None:
+    """The nightly job's Dagster definitions load dbt_project/target/manifest.json (`make run` parses
+    first; `make bench` does not): parse once if it is missing."""
+    sys.path.insert(0, str(HERE.parent))
+    from salesops.paths import DBT_PROJECT_DIR
+
+    if not (DBT_PROJECT_DIR / "target" / "manifest.json").exists():
+        subprocess.run([str(Path(sys.executable).parent / "salesops"), "dbt", "parse", "--quiet"], check=True)
+
+
 def bench_scale(scale: float, repeat: int) -> dict:
     runs: dict[str, list[dict]] = {s: [] for s in SCENARIOS}
     for _ in range(repeat):
-        data_dir = Path(tempfile.mkdtemp(prefix=f"salesops-bench-{scale}-"))
+        data_dir = Path(tempfile.mkdtemp(prefix=f"salesops-bench-{scale:g}-"))
         try:
             for s in SCENARIOS:
                 if s == "ingest":  # start the pieces from an empty warehouse again
@@ -54,7 +79,7 @@ def bench_scale(scale: float, repeat: int) -> dict:
                 r = run_scenario(s, scale, data_dir)
                 r["warehouse_mb"] = warehouse_mb(data_dir)
                 runs[s].append(r)
-                print(f"  scale {scale:g} {s:<14} {r['wall_s']:7.1f}s  {r['peak_rss_mb']:7.0f} MB", flush=True)
+                print(f"  scale {scale:g} {s:<15} {r['wall_s']:7.1f}s  {r['peak_rss_mb']:7.0f} MB", flush=True)
         finally:
             shutil.rmtree(data_dir, ignore_errors=True)
     return {s: {"median_wall_s": statistics.median(r["wall_s"] for r in rs),
@@ -63,26 +88,75 @@ def bench_scale(scale: float, repeat: int) -> dict:
                 "warehouse_mb": rs[-1]["warehouse_mb"], "runs": rs} for s, rs in runs.items()}
 
 
+def median_of(scen: dict, scenario: str, key: str) -> float:
+    return statistics.median(r[key] for r in scen[scenario]["runs"])
+
+
+def ratios(scen: dict) -> dict:
+    """Baselines vs the pipeline, from medians (seconds and their ratios)."""
+    dbt_wall = scen["dbt_build"]["median_wall_s"]
+    direct = scen["sql_direct"]["median_wall_s"]
+    pandas = scen["pandas_baseline"]["median_wall_s"]
+    warehouse = median_of(scen, "dbt_build", "marts_models_node_seconds")
+    direct_marts = median_of(scen, "sql_direct", "marts_models_seconds")
+    return {
+        "dbt_build_wall_s": dbt_wall,
+        "dbt_elapsed_s": median_of(scen, "dbt_build", "dbt_elapsed"),
+        "sql_direct_s": direct,
+        "sql_direct_models_s": median_of(scen, "sql_direct", "models_seconds"),
+        "sql_direct_tests_s": median_of(scen, "sql_direct", "tests_seconds"),
+        "pandas_s": pandas,
+        "pandas_read_s": median_of(scen, "pandas_baseline", "read_seconds"),
+        "pandas_compute_s": median_of(scen, "pandas_baseline", "compute_seconds"),
+        "warehouse_s": warehouse,
+        "sql_direct_marts_models_s": direct_marts,
+        # framework tax: the same seeds, models and data tests with dbt (wall of `dbt build`
+        # incl. start-up and parsing; dbt's own elapsed time) vs the compiled SQL alone
+        "dbt_build_over_sql_direct": dbt_wall / direct,
+        "dbt_elapsed_over_sql_direct": median_of(scen, "dbt_build", "dbt_elapsed") / direct,
+        # pandas vs the warehouse's work for the same three marts (the models behind them)
+        "pandas_over_warehouse": pandas / warehouse,
+        "pandas_compute_over_warehouse": median_of(scen, "pandas_baseline", "compute_seconds") / warehouse,
+        "pandas_over_sql_direct_marts": pandas / direct_marts,
+    }
+
+
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--scales", type=float, nargs="+", default=[1, 10])
     p.add_argument("--repeat", type=int, default=3)
     a = p.parse_args()
+    ensure_dbt_manifest()
     results = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
-               "versions": {pkg: version(pkg) for pkg in ("dagster", "dbt-core", "dbt-duckdb", "duckdb", "dlt", "great-expectations")},
-               "scales": {}}
+               "versions": {pkg: version(pkg) for pkg in ("dagster", "dbt-core", "dbt-duckdb", "duckdb", "dlt",
+                                                          "great-expectations", "pandas", "sqlalchemy")},
+               "repeat": a.repeat, "scales": {}, "ratios": {}}
     for scale in a.scales:
         print(f"scale {scale:g} ({a.repeat} runs)", flush=True)
-        results["scales"][str(scale)] = bench_scale(scale, a.repeat)
-    print(f"\n{'scale':>5} {'scenario':<14} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'duckdb MB':>9}")
+        results["scales"][str(scale)] = scen = bench_scale(scale, a.repeat)
+        results["ratios"][str(scale)] = ratios(scen)
+    print(f"\n{'scale':>5} {'scenario':<15} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'duckdb MB':>9}")
     for scale, scen in results["scales"].items():
         for s, r in scen.items():
-            print(f"{float(scale):>5g} {s:<14} {r['median_wall_s']:>8.1f} {r['median_cpu_s']:>8.1f} "
+            print(f"{float(scale):>5g} {s:<15} {r['median_wall_s']:>8.1f} {r['median_cpu_s']:>8.1f} "
                   f"{r['median_peak_rss_mb']:>8.0f} {r['warehouse_mb']:>9.1f}")
         d = scen["dbt_build"]["runs"][-1]
         slowest = ", ".join(f"{k.split('.')[-1]} {v:.1f}s" for k, v in d["slowest"][:3])
-        print(f"      dbt: elapsed {d['dbt_elapsed']:.1f}s, sum of node times {d['sum_node_seconds']:.1f}s, slowest {slowest}")
+        by_type = ", ".join(f"{k} {v:.1f}s" for k, v in d["node_seconds_by_type"].items() if v >= 0.05)
+        print(f"      dbt: elapsed {d['dbt_elapsed']:.1f}s, sum of node times {d['sum_node_seconds']:.1f}s ({by_type}), slowest {slowest}")
+        q = results["ratios"][scale]
+        n = len(d["marts_models"])
+        print(f"      framework tax: dbt build {q['dbt_build_wall_s']:.1f}s (dbt's elapsed {q['dbt_elapsed_s']:.1f}s) vs the same "
+              f"SQL direct {q['sql_direct_s']:.1f}s (seeds+models {q['sql_direct_models_s']:.1f}s, data tests "
+              f"{q['sql_direct_tests_s']:.1f}s): dbt_build / sql_direct = {q['dbt_build_over_sql_direct']:.1f}x "
+              f"(elapsed / sql_direct = {q['dbt_elapsed_over_sql_direct']:.1f}x)")
+        print(f"      pandas baseline: {q['pandas_s']:.1f}s (read SQLite {q['pandas_read_s']:.1f}s + compute "
+              f"{q['pandas_compute_s']:.1f}s) vs warehouse {q['warehouse_s']:.1f}s (dbt node times of the {n} models behind "
+              f"the 3 marts; dbt build wall {q['dbt_build_wall_s']:.1f}s): pandas_baseline / warehouse = "
+              f"{q['pandas_over_warehouse']:.1f}x (compute only {q['pandas_compute_over_warehouse']:.1f}x; vs the same models "
+              f"as direct SQL {q['sql_direct_marts_models_s']:.1f}s: {q['pandas_over_sql_direct_marts']:.1f}x); outputs equal")
     out = HERE / "results" / f"{time.strftime('%Y%m%dT%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print(f"\nwritten {out}")
 

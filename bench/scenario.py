@@ -1,5 +1,8 @@
 """One benchmark scenario in a fresh process; prints one JSON line with
-wall seconds, CPU seconds and peak RSS (this process and its children)."""
+wall seconds, CPU seconds and peak RSS (this process and its children) of the
+timed work, plus scenario details. Checks that follow the timed work (the
+comparisons of the baselines with the marts) are not timed; a failed check
+exits non-zero."""
 
 from __future__ import annotations
 
@@ -13,10 +16,37 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+SCENARIOS = ["generate", "ingest", "dbt_build", "nightly", "pandas_baseline", "sql_direct"]
+
+
+def dbt_build_details(target: Path) -> dict:
+    """Node times of the build just run (run_results.json), by resource type and for the
+    models the pandas baseline re-implements (the three marts and everything upstream)."""
+    from sql_direct import load_manifest, mart_ids, upstream
+
+    run_results = json.loads((target / "run_results.json").read_text())
+    manifest = load_manifest(target)
+    timings = {r["unique_id"]: r["execution_time"] for r in run_results["results"]}
+    by_type: dict[str, float] = {}
+    for uid, s in timings.items():
+        kind = uid.split(".")[0]
+        by_type[kind] = by_type.get(kind, 0.0) + s
+    involved = upstream(manifest, mart_ids(manifest))
+    return {
+        "dbt_elapsed": run_results["elapsed_time"],
+        "sum_node_seconds": sum(timings.values()),
+        "node_seconds_by_type": by_type,
+        "marts_models_node_seconds": sum(s for uid, s in timings.items() if uid in involved),
+        "marts_models": sorted(uid.split(".")[-1] for uid in involved),
+        "failing_tests": sorted(r["unique_id"] for r in run_results["results"]
+                                if r["unique_id"].startswith("test.") and r["status"] in ("fail", "warn", "error")),
+        "slowest": sorted(timings.items(), key=lambda kv: -kv[1])[:5],
+    }
+
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("scenario", choices=["generate", "ingest", "dbt_build", "nightly"])
+    p.add_argument("scenario", choices=SCENARIOS)
     p.add_argument("--scale", type=float, required=True)
     p.add_argument("--data-dir", required=True)
     a = p.parse_args()
@@ -25,6 +55,7 @@ def main() -> None:
 
     settings = get_settings()
     extra: dict = {}
+    after = None  # untimed follow-up (details, checks) -> dict merged into the output
     t0, c0 = time.perf_counter(), time.process_time()
     if a.scenario == "generate":
         from salesops.demo.generator import generate
@@ -39,21 +70,23 @@ def main() -> None:
             landing.pipeline.run(landing.dlt_source)
     elif a.scenario == "dbt_build":
         from dbt.cli.main import dbtRunner
+        from sql_direct import dbt_dirs
 
         from salesops.paths import DBT_PROJECT_DIR
         from salesops.settings import resolve_as_of
         from salesops.transform import dbt_build_args, dbt_env
 
-        os.environ.update(dbt_env(settings))
+        # artifacts and logs of the bench's build go to the data dir: dbt_project/target holds the
+        # manifest Dagster loads, and other builds (tests, `make run`) may be writing there
+        target, logs = dbt_dirs(settings.data_dir)
+        os.environ.update({**dbt_env(settings), "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(logs)})
         os.chdir(DBT_PROJECT_DIR)
         res = dbtRunner().invoke([*dbt_build_args(settings, resolve_as_of(settings)), "--quiet"])
         if not res.success:
             raise SystemExit(f"dbt build failed: {res.exception}")
-        run_results = json.loads((DBT_PROJECT_DIR / "target" / "run_results.json").read_text())
-        timings = {r["unique_id"]: r["execution_time"] for r in run_results["results"]}
-        extra["dbt_elapsed"] = run_results["elapsed_time"]
-        extra["sum_node_seconds"] = sum(timings.values())
-        extra["slowest"] = sorted(timings.items(), key=lambda kv: -kv[1])[:5]
+
+        def after():
+            return dbt_build_details(target)
     elif a.scenario == "nightly":
         from rich.console import Console
 
@@ -62,10 +95,46 @@ def main() -> None:
         with open(os.devnull, "w") as quiet:
             if not run_nightly(Console(file=quiet)):
                 raise SystemExit("nightly run failed")
+    elif a.scenario == "pandas_baseline":
+        import baseline_pandas
+
+        from salesops.settings import resolve_as_of
+
+        as_of = resolve_as_of(settings)
+        t_read = time.perf_counter()
+        sources = baseline_pandas.read_sources(settings.demo_dir)
+        t_compute = time.perf_counter()
+        outputs = baseline_pandas.compute(sources, as_of, fiscal_year_start_month=settings.fiscal_year_start_month,
+                                          timezone=settings.timezone, reporting_currency=settings.reporting_currency)
+        extra["read_seconds"] = t_compute - t_read
+        extra["compute_seconds"] = time.perf_counter() - t_compute
+        extra["rows"] = {name: len(df) for name, df in outputs.items()}
+
+        def after():
+            from compare import compare_with_marts
+
+            report = compare_with_marts(outputs, settings.warehouse)
+            if not report["equal"]:
+                raise SystemExit("pandas baseline differs from the marts:\n" + "\n".join(report["problems"]))
+            return {"comparison": report}
+    elif a.scenario == "sql_direct":
+        import sql_direct
+
+        target, logs = sql_direct.dbt_dirs(settings.data_dir)
+        # compiles first if no build left its manifest; times only the SQL (see sql_direct.run)
+        extra = sql_direct.run(settings, target, logs, settings.data_dir / "sql_direct")
+        v = extra["verification"]
+        if v["differences"]:
+            raise SystemExit("direct SQL build differs from dbt's:\n" + "\n".join(v["differences"]))
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     ru_self, ru_kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu += ru_kids.ru_utime + ru_kids.ru_stime
-    print(json.dumps({"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": max(ru_self.ru_maxrss, ru_kids.ru_maxrss) / 1024, **extra}))
+    peak = max(ru_self.ru_maxrss, ru_kids.ru_maxrss) / 1024
+    if a.scenario == "sql_direct":  # the SQL alone: not the copy of the warehouse nor the verification
+        extra["scenario_wall_s"], wall, cpu = wall, extra["sql_seconds"], extra["sql_cpu_seconds"]
+    if after is not None:
+        extra.update(after())
+    print(json.dumps({"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak, **extra}))
 
 
 if __name__ == "__main__":
