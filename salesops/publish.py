@@ -4,7 +4,14 @@ DuckDB allows one writer and no reader while it writes, and the working
 warehouse also holds raw HR data. Readers (BI tools, the UI's previews) get a
 separate DuckDB file with the `marts` schema only, plus one Parquet file per
 mart for tools built on DuckDB 1.x. Both are swapped in atomically, so a
-reader never sees a half-finished night."""
+reader never sees a half-finished night.
+
+With the PostgreSQL warehouse (SALESOPS_WAREHOUSE_TARGET=postgres) nothing is
+copied: PostgreSQL serves concurrent readers, and BI connects to the `marts`
+schema of the warehouse database itself (grant its role USAGE/SELECT on that
+schema only). Publishing then lists the mart tables found there. Each mart
+table is replaced atomically by dbt, but a failed night can leave some marts
+rebuilt and others not; the run's status tells which night they describe."""
 
 from __future__ import annotations
 
@@ -20,6 +27,9 @@ PUBLISHED_SCHEMAS = ("marts",)
 
 
 def publish_marts(settings: Settings) -> dict:
+    """Returns {"path": where readers find the marts, "parquet_dir": … or None, "tables": ["marts.x", …]}."""
+    if settings.on_postgres:
+        return _postgres_marts(settings)
     out = settings.published_dir
     out.mkdir(parents=True, exist_ok=True)
     tmp_db = out / ".salesops_marts.duckdb.tmp"
@@ -50,6 +60,24 @@ def publish_marts(settings: Settings) -> dict:
     tmp_parquet.rename(final_parquet)
     shutil.rmtree(old, ignore_errors=True)
     return {"path": str(final_db), "parquet_dir": str(final_parquet), "tables": tables}
+
+
+def _postgres_marts(settings: Settings) -> dict:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(settings.warehouse_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as con:
+            tables = [f"{schema}.{name}" for schema, name in con.execute(sa.text(
+                "select table_schema, table_name from information_schema.tables "
+                "where table_schema = any(:schemas) and table_type = 'BASE TABLE' order by 1, 2"),
+                {"schemas": list(PUBLISHED_SCHEMAS)})]
+    finally:
+        engine.dispose()
+    if not tables:
+        raise RuntimeError(f"no mart tables in schema {', '.join(PUBLISHED_SCHEMAS)} of {settings.warehouse_label()}")
+    location = f"{settings.warehouse_label()} (schema {', '.join(PUBLISHED_SCHEMAS)})"
+    return {"path": location, "parquet_dir": None, "tables": tables}
 
 
 def _sql_path(p: Path) -> str:

@@ -74,7 +74,7 @@ def run_nightly(console: Console, *, as_of: date | None = None, full_refresh: bo
 
     worker = threading.Thread(target=target, daemon=True)
     started = time.monotonic()
-    console.print(f"[bold]salesops nightly[/] as of {as_of} · warehouse {settings.warehouse}")
+    console.print(f"[bold]salesops nightly[/] as of {as_of} · warehouse {settings.warehouse_label()}")
     # dbt's and dlt's own output goes to a log file; the terminal shows progress, then the summary.
     log_path = settings.data_dir / "logs" / f"nightly-{run_id}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +97,7 @@ def run_nightly(console: Console, *, as_of: date | None = None, full_refresh: bo
         console.print(f"[red]nightly run FAILED[/]: {outcome['error']}")
         return False
     summary = summarize(instance, run_id, as_of, outcome["result"].success)
-    print_summary(console, summary, settings.warehouse, time.monotonic() - started)
+    print_summary(console, summary, settings.warehouse_label(), time.monotonic() - started)
     return summary.success
 
 

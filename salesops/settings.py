@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -22,12 +23,17 @@ class Settings(BaseSettings):
     crm_url: str = ""
     erp_url: str = ""
     hr_url: str = ""
-    # Warehouse (DuckDB file) and the read-only copy published for BI readers.
+    # Warehouse: a DuckDB file (default) or a PostgreSQL database. The target is
+    # also the dbt target (dbt_project/profiles.yml has one output per target).
+    warehouse_target: Literal["duckdb", "postgres"] = "duckdb"
+    # postgres target only: SQLAlchemy URL of the warehouse database, e.g.
+    # postgresql+psycopg://salesops:***@warehouse-db:5432/salesops
+    warehouse_url: str = ""
+    # duckdb target: the warehouse file and the read-only copy published for BI readers.
     warehouse_path: Path | None = None
     publish_dir: Path | None = None
     duckdb_memory_limit: str = "4GB"
     duckdb_threads: int = 2
-    dbt_target: str = "duckdb"
     # Business calendar.
     as_of: date | None = Field(None, description="Run date; default: the demo's as-of date or yesterday.")
     timezone: str = "Asia/Shanghai"
@@ -40,6 +46,26 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute(cls, v: Path) -> Path:
         return v.expanduser().resolve()
+
+    @model_validator(mode="after")
+    def _warehouse_consistent(self) -> Settings:
+        # Raised as a plain exception, not a ValueError: pydantic would echo every
+        # input (the warehouse URL's password included) in a ValidationError.
+        if self.warehouse_target == "postgres":
+            if not self.warehouse_url:
+                raise WarehouseConfigError("SALESOPS_WAREHOUSE_TARGET=postgres needs SALESOPS_WAREHOUSE_URL "
+                                           "(e.g. postgresql+psycopg://user:password@host:5432/salesops)")
+            try:
+                url = make_url(self.warehouse_url)
+            except Exception:
+                raise WarehouseConfigError("SALESOPS_WAREHOUSE_URL is not a SQLAlchemy URL") from None
+            if url.get_backend_name() != "postgresql" or not url.database:
+                raise WarehouseConfigError(f"SALESOPS_WAREHOUSE_URL must be a PostgreSQL URL with a database name, "
+                                           f"got {redact_url(self.warehouse_url)}")
+        elif self.warehouse_url:
+            raise WarehouseConfigError("SALESOPS_WAREHOUSE_URL is set but SALESOPS_WAREHOUSE_TARGET is duckdb; "
+                                       "set SALESOPS_WAREHOUSE_TARGET=postgres to use it, or unset the URL")
+        return self
 
     @property
     def demo_dir(self) -> Path:
@@ -54,7 +80,28 @@ class Settings(BaseSettings):
 
     @property
     def warehouse(self) -> Path:
+        """The DuckDB warehouse file (duckdb target only)."""
         return (self.warehouse_path or self.data_dir / "warehouse" / "salesops.duckdb").expanduser().resolve()
+
+    @property
+    def on_postgres(self) -> bool:
+        return self.warehouse_target == "postgres"
+
+    def warehouse_sqlalchemy_url(self) -> str:
+        """SQLAlchemy URL of the warehouse, whichever the target (contains the password: never log it)."""
+        return self.warehouse_url if self.on_postgres else f"duckdb:///{self.warehouse}"
+
+    def warehouse_password(self) -> str:
+        """postgres target: the URL's password, else PGPASSWORD, else empty (libpq then reads ~/.pgpass).
+        dlt and dbt get it explicitly: neither falls back to PGPASSWORD when handed an empty password."""
+        import os
+
+        password = make_url(self.warehouse_url).password
+        return password if password is not None else os.environ.get("PGPASSWORD", "")
+
+    def warehouse_label(self) -> str:
+        """Where the warehouse is, safe for logs: the DuckDB file or the PostgreSQL URL without its password."""
+        return redact_url(self.warehouse_url) if self.on_postgres else str(self.warehouse)
 
     @property
     def published_dir(self) -> Path:
@@ -67,6 +114,10 @@ class Settings(BaseSettings):
     @property
     def dlt_dir(self) -> Path:
         return self.data_dir / "dlt"
+
+
+class WarehouseConfigError(RuntimeError):
+    """SALESOPS_WAREHOUSE_TARGET and SALESOPS_WAREHOUSE_URL do not fit together."""
 
 
 def get_settings(**overrides) -> Settings:

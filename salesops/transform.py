@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from sqlalchemy.engine import make_url
+
 from salesops.settings import Settings
 
 
@@ -28,12 +30,42 @@ def dbt_build_args(settings: Settings, as_of: date, *, full_refresh: bool = Fals
 
 
 def dbt_env(settings: Settings) -> dict[str, str]:
-    """Environment read by dbt_project/profiles.yml."""
-    return {
-        "SALESOPS_DBT_TARGET": settings.dbt_target,
-        "SALESOPS_WAREHOUSE": str(settings.warehouse),
-        "SALESOPS_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
-        "SALESOPS_DUCKDB_THREADS": str(settings.duckdb_threads),
-        "SALESOPS_DUCKDB_TEMP_DIR": str(settings.duckdb_temp_dir),
+    """Environment read by dbt_project/profiles.yml (the target = SALESOPS_WAREHOUSE_TARGET).
+
+    On PostgreSQL it holds the warehouse password (SALESOPS_PG_PASSWORD): pass
+    it to dbt's environment, never to a log."""
+    env = {
+        "SALESOPS_DBT_TARGET": settings.warehouse_target,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
     }
+    if settings.on_postgres:
+        env.update(postgres_env(settings.warehouse_url))
+        env["SALESOPS_PG_PASSWORD"] = settings.warehouse_password()
+    else:
+        env.update({
+            "SALESOPS_WAREHOUSE": str(settings.warehouse),
+            "SALESOPS_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
+            "SALESOPS_DUCKDB_THREADS": str(settings.duckdb_threads),
+            "SALESOPS_DUCKDB_TEMP_DIR": str(settings.duckdb_temp_dir),
+        })
+    return env
+
+
+def postgres_env(url: str) -> dict[str, str]:
+    """SALESOPS_PG_* for the profile's `postgres` output, from a SQLAlchemy URL
+    (e.g. postgresql+psycopg://user:pass@host:5432/salesops)."""
+    u = make_url(url)
+    socket_dir = u.query.get("host")  # postgresql+psycopg://user@/db?host=/var/run/postgresql
+    if isinstance(socket_dir, tuple):
+        socket_dir = socket_dir[-1]
+    env = {
+        "SALESOPS_PG_HOST": u.host or socket_dir or "127.0.0.1",
+        "SALESOPS_PG_PORT": str(u.port or 5432),
+        "SALESOPS_PG_USER": u.username or "postgres",
+        "SALESOPS_PG_PASSWORD": u.password or "",
+        "SALESOPS_PG_DBNAME": u.database or "",
+    }
+    # sslmode from the URL reaches dbt through the profile (other query options reach dlt only).
+    sslmode = u.query.get("sslmode")
+    env["SALESOPS_PG_SSLMODE"] = (sslmode[-1] if isinstance(sslmode, tuple) else sslmode) or "prefer"
+    return env

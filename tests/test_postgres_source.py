@@ -14,7 +14,7 @@ from salesops.ingest.landing import build_landing
 from salesops.settings import get_settings
 from tests.postgres import postgres_url  # noqa: F401  (fixture)
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("postgres")]
 
 
 def _copy_to_postgres(sqlite_url: str, pg_url: str, source: str) -> None:

@@ -1,5 +1,7 @@
 """Publish asset: the read-only copy of the marts for BI readers, made only
-after every upstream asset and blocking check of the run succeeded."""
+after every upstream asset and blocking check of the run succeeded. With the
+PostgreSQL warehouse BI reads the `marts` schema in place: the asset records
+the tables there and copies nothing."""
 
 import dagster as dg
 
@@ -17,10 +19,17 @@ def build_publish_asset(upstream: dg.AssetsDefinition) -> dg.AssetsDefinition:
         group_name="publish",
         kinds={"duckdb", "parquet"},
         pool=WAREHOUSE_POOL,
-        description="Read-only DuckDB file with the `marts` schema and one Parquet file per mart, for BI tools.",
+        description="Read-only DuckDB file with the `marts` schema and one Parquet file per mart, for BI tools "
+        "(PostgreSQL warehouse: BI reads its `marts` schema in place; nothing is copied).",
     )
     def published_marts(settings: SettingsResource) -> dg.MaterializeResult:
-        result = publish_marts(settings.get())
+        s = settings.get()
+        result = publish_marts(s)
+        if s.on_postgres:  # a URL (password hidden) and schema, not a file
+            return dg.MaterializeResult(metadata={
+                "path": dg.MetadataValue.text(result["path"]),
+                "tables": dg.MetadataValue.json(result["tables"]),
+            })
         return dg.MaterializeResult(metadata={
             "path": dg.MetadataValue.path(result["path"]),
             "parquet_dir": dg.MetadataValue.path(result["parquet_dir"]),

@@ -1,4 +1,4 @@
-"""Landing source tables in the warehouse with dlt (plain functions, no Dagster).
+"""Landing source tables in the warehouse (DuckDB or PostgreSQL) with dlt (plain functions, no Dagster).
 
 One dlt pipeline per source system, one `sql_table` resource per contract
 table: pyarrow backend, incremental on the table's modified-at watermark
@@ -150,36 +150,52 @@ def build_landing(settings: Settings, source: Source, tables: list[Table], chunk
     def landed():
         return [*(resource(t) for t in tables), quarantine]
 
-    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    settings.duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
-    # The same limits as dbt's: a large load spills to disk instead of taking the machine.
-    credentials = DuckDbCredentials(str(settings.warehouse), global_config={
-        "memory_limit": settings.duckdb_memory_limit, "threads": settings.duckdb_threads,
-        "temp_directory": str(settings.duckdb_temp_dir)})
     pipeline = dlt.pipeline(
         pipeline_name=f"salesops_{source.name}",
-        destination=dlt.destinations.duckdb(credentials),
+        destination=warehouse_destination(settings),
         dataset_name=source.schema,
         pipelines_dir=str(settings.dlt_dir),
     )
     return Landing(source, landed(), pipeline, validators)
 
 
+def warehouse_destination(settings: Settings) -> dlt.destinations.duckdb | dlt.destinations.postgres:
+    """dlt destination of the configured warehouse (SALESOPS_WAREHOUSE_TARGET)."""
+    if settings.on_postgres:
+        from dlt.destinations.impl.postgres.configuration import PostgresCredentials
+
+        # dlt's postgres destination connects with psycopg2: drop the SQLAlchemy driver name.
+        dsn = sa.engine.make_url(settings.warehouse_url).set(drivername="postgresql",
+                                                              password=settings.warehouse_password())
+        return dlt.destinations.postgres(PostgresCredentials(dsn.render_as_string(hide_password=False)))
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    settings.duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
+    # The same limits as dbt's: a large load spills to disk instead of taking the machine.
+    credentials = DuckDbCredentials(str(settings.warehouse), global_config={
+        "memory_limit": settings.duckdb_memory_limit, "threads": settings.duckdb_threads,
+        "temp_directory": str(settings.duckdb_temp_dir)})
+    return dlt.destinations.duckdb(credentials)
+
+
 def count_load(settings: Settings, source: Source, table: str, load_ids: list[str]) -> tuple[int, int]:
     """Re-count from the warehouse what a load wrote: (landed rows, quarantined rows) of one table."""
-    import duckdb
-
     if not load_ids:
         return 0, 0
-    marks = ",".join("?" * len(load_ids))
-    with duckdb.connect(str(settings.warehouse), read_only=False) as con:
-        tables = {r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = ?", [source.schema]).fetchall()}
-        landed = con.execute(
-            f'select count(*) from "{source.schema}"."{table}" where _dlt_load_id in ({marks})', load_ids
-        ).fetchone()[0] if table in tables else 0
-        quarantined = con.execute(
-            f'select count(*) from "{source.schema}".{QUARANTINE_TABLE} where source_table = ? and _dlt_load_id in ({marks})',
-            [table, *load_ids],
-        ).fetchone()[0] if QUARANTINE_TABLE in tables else 0
+    # NullPool: the connection is closed on exit, so the DuckDB file is not held open.
+    engine = sa.create_engine(settings.warehouse_sqlalchemy_url(), poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as con:
+            tables = set(con.execute(sa.text("select table_name from information_schema.tables where table_schema = :s"),
+                                     {"s": source.schema}).scalars())
+            ids = sa.bindparam("ids", load_ids, expanding=True)
+            landed = con.execute(
+                sa.text(f'select count(*) from "{source.schema}"."{table}" where _dlt_load_id in :ids').bindparams(ids)
+            ).scalar_one() if table in tables else 0
+            quarantined = con.execute(
+                sa.text(f'select count(*) from "{source.schema}"."{QUARANTINE_TABLE}" '
+                        "where source_table = :table and _dlt_load_id in :ids").bindparams(ids),
+                {"table": table},
+            ).scalar_one() if QUARANTINE_TABLE in tables else 0
+    finally:
+        engine.dispose()
     return landed, quarantined
