@@ -48,7 +48,7 @@ def test_a_killed_run_does_not_block_the_next_one(tmp_path):
     dead.wait()
     with dg.DagsterInstance.local_temp(str(tmp_path)) as instance:
         storage = instance.event_log_storage
-        storage.set_concurrency_slots("duckdb_warehouse", 1)
+        storage.set_concurrency_slots("warehouse", 1)
         tags = {"salesops/launcher": "cli", "salesops/host": socket.gethostname()}
         stale = DagsterRun(job_name="nightly", run_id="stale-run", status=DagsterRunStatus.STARTED,
                            tags={**tags, "salesops/pid": str(dead.pid)})
@@ -56,10 +56,10 @@ def test_a_killed_run_does_not_block_the_next_one(tmp_path):
                            tags={**tags, "salesops/pid": str(os.getpid())})
         instance.add_run(stale)
         instance.add_run(alive)
-        assert storage.claim_concurrency_slot("duckdb_warehouse", "stale-run", "ingest_crm").is_claimed
+        assert storage.claim_concurrency_slot("warehouse", "stale-run", "ingest_crm").is_claimed
 
         release_stale_runs(instance, Console(file=open(os.devnull, "w")))  # noqa: SIM115
 
         assert instance.get_run_by_id("stale-run").status == DagsterRunStatus.FAILURE
         assert instance.get_run_by_id("live-run").status == DagsterRunStatus.STARTED
-        assert storage.get_concurrency_info("duckdb_warehouse").claimed_slots == []
+        assert storage.get_concurrency_info("warehouse").claimed_slots == []

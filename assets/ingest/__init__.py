@@ -15,7 +15,7 @@ from salesops.contracts import Source, load_source
 from salesops.ingest.landing import ContractViolation, SourceMissing, build_landing, count_load
 from salesops.ingest.validation import QUARANTINE_TABLE
 
-WAREHOUSE_POOL = "duckdb_warehouse"  # DuckDB allows one writer: every warehouse writer is in this pool
+WAREHOUSE_POOL = "warehouse"  # DuckDB allows one writer: every warehouse writer is in this pool
 
 
 class IngestConfig(dg.Config):
