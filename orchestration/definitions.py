@@ -20,10 +20,11 @@ from assets.transform import build_dbt_assets, dbt_project
 from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.resources import SettingsResource
 from salesops.contracts import SOURCES
+from salesops.settings import get_settings
 
 
 @cache
-def build_definitions() -> dg.Definitions:
+def build_definitions(executor: str = "in_process") -> dg.Definitions:
     dbt = build_dbt_assets()
     return dg.Definitions(
         assets=[*(build_ingest_assets(s) for s in SOURCES), dbt, build_publish_asset(dbt)],
@@ -35,11 +36,17 @@ def build_definitions() -> dg.Definitions:
             # the venv's dbt, whether or not the venv is activated
             "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),
         },
-        # DuckDB has one writer: steps run one after another in one process.
-        executor=dg.in_process_executor,
+        # DuckDB has one writer: by default steps run one after another in one process; with
+        # SALESOPS_EXECUTOR=multiprocess the `warehouse` pool (limit 1) keeps writers apart.
+        executor=dg.multiprocess_executor if executor == "multiprocess" else dg.in_process_executor,
     )
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return build_definitions()
+    return build_definitions(get_settings().executor)
+
+
+def resolved_nightly_job() -> dg.JobDefinition:
+    """The nightly job on its own, for `dg.reconstructable` (multiprocess / remote executors)."""
+    return build_definitions(get_settings().executor).resolve_job_def("nightly")

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     publish_dir: Path | None = None
     duckdb_memory_limit: str = "4GB"
     duckdb_threads: int = 2
+    # Dagster executor of the nightly job: in_process (default, fastest for one DuckDB writer) or
+    # multiprocess (one process per step; the `warehouse` pool still admits one writer at a time).
+    executor: Literal["in_process", "multiprocess"] = "in_process"
     # Business calendar.
     as_of: date | None = Field(None, description="Run date; default: the demo's as-of date or yesterday.")
     timezone: str = "Asia/Shanghai"
