@@ -164,3 +164,21 @@ def test_contract_violation_fails_the_asset_without_retrying(data_dir):
     failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     assert len(failures) == 1 and "crm.lead: table is missing" in failures[0].event_specific_data.error.message
     assert not [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
+
+
+def test_full_refresh_reloads_everything_once(data_dir):
+    settings = get_settings()
+    engines = create_empty_sources(settings.demo_dir)
+    opp = table(engines["crm"], "opportunity")
+    with engines["crm"].begin() as c:
+        c.execute(opp.insert(), [opportunity(i) for i in range(5)])
+    land(settings)
+    result = dg.materialize(  # the asset's own path: config full_refresh
+        [build_ingest_assets("crm")], resources={"settings": SettingsResource(), "dlt": DagsterDltResource()},
+        run_config={"ops": {"ingest_crm": {"config": {"full_refresh": True}}}},
+    )
+    mats = {tuple(e.event_specific_data.materialization.asset_key.path): e.event_specific_data.materialization.metadata
+            for e in result.get_asset_materialization_events()}
+    assert mats[("crm", "opportunity")]["rows_extracted"].value == 5, "the watermark was reset"
+    assert warehouse_rows(settings, "select count(*), count(distinct id) from raw_crm.opportunity") == [(5, 5)]
+    assert land(settings)["opportunity"].extracted == 0, "and is kept again afterwards"

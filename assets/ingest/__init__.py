@@ -81,7 +81,7 @@ def build_ingest_assets(source_name: str) -> dg.AssetsDefinition:
     def _ingest(context: dg.AssetExecutionContext, config: IngestConfig, settings: SettingsResource, dlt: DagsterDltResource):
         s = settings.get()
         try:
-            landing = build_landing(s, source, list(source.tables))
+            landing = build_landing(s, source, list(source.tables), full_refresh=config.full_refresh)
         except (ContractViolation, SourceMissing) as exc:  # retrying cannot fix these
             raise dg.Failure(str(exc), allow_retries=False) from None
         events = dlt.run(
@@ -89,7 +89,8 @@ def build_ingest_assets(source_name: str) -> dg.AssetsDefinition:
             dlt_source=landing.dlt_source,
             dlt_pipeline=landing.pipeline,
             dagster_dlt_translator=_KeyBySourceTable(source.name),
-            refresh="drop_sources" if config.full_refresh else None,
+            # drop_data: truncate the tables and reset their watermarks (drop_sources fails on DuckDB in dlt 1.31)
+            refresh="drop_data" if config.full_refresh else None,
         )
         events = list(events)  # runs the load
         trace = landing.pipeline.last_trace
