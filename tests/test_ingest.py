@@ -126,6 +126,11 @@ def test_missing_demo_file_says_how_to_create_it(data_dir):
         land(get_settings())
 
 
+def _metadata_by_key(result) -> dict[tuple, dict]:
+    mats = (e.event_specific_data.materialization for e in result.get_asset_materialization_events())
+    return {tuple(m.asset_key.path): m.metadata for m in mats}
+
+
 def _materialize_crm(settings_resource):
     return dg.materialize(
         [build_ingest_assets("crm")],
@@ -147,8 +152,7 @@ def test_asset_checks_block_when_quarantine_share_exceeds_threshold(data_dir, mo
     assert not share.passed and share.metadata["quarantined"].value == 1 and share.metadata["extracted"].value == 10
     assert evals[("opportunity", "rows_accounted")].passed
     assert evals[("account", "quarantine_share")].passed  # empty table: nothing quarantined
-    mats = {tuple(m.asset_key.path): m.metadata for m in result.get_asset_materialization_events() and
-            [e.event_specific_data.materialization for e in result.get_asset_materialization_events()]}
+    mats = _metadata_by_key(result)
     assert mats[("crm", "opportunity")]["rows_landed"].value == 9
     assert mats[("crm", "opportunity")]["rows_quarantined"].value == 1
     assert ("crm", "quarantine") in mats
@@ -177,8 +181,7 @@ def test_full_refresh_reloads_everything_once(data_dir):
         [build_ingest_assets("crm")], resources={"settings": SettingsResource(), "dlt": DagsterDltResource()},
         run_config={"ops": {"ingest_crm": {"config": {"full_refresh": True}}}},
     )
-    mats = {tuple(e.event_specific_data.materialization.asset_key.path): e.event_specific_data.materialization.metadata
-            for e in result.get_asset_materialization_events()}
+    mats = _metadata_by_key(result)
     assert mats[("crm", "opportunity")]["rows_extracted"].value == 5, "the watermark was reset"
     assert warehouse_rows(settings, "select count(*), count(distinct id) from raw_crm.opportunity") == [(5, 5)]
     assert land(settings)["opportunity"].extracted == 0, "and is kept again afterwards"

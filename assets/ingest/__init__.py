@@ -12,7 +12,7 @@ from dagster_dlt.translator import DltResourceTranslatorData
 
 from orchestration.resources import SettingsResource
 from salesops.contracts import Source, load_source
-from salesops.ingest.landing import ContractViolation, SourceMissing, build_landing, count_load
+from salesops.ingest.landing import ContractViolation, SourceMissing, build_landing, count_loads
 from salesops.ingest.validation import QUARANTINE_TABLE
 
 WAREHOUSE_POOL = "warehouse"  # DuckDB allows one writer: every warehouse writer is in this pool
@@ -95,6 +95,7 @@ def build_ingest_assets(source_name: str) -> dg.AssetsDefinition:
         events = list(events)  # runs the load
         trace = landing.pipeline.last_trace
         load_ids = list(trace.last_load_info.loads_ids) if trace and trace.last_load_info else []
+        recounted = count_loads(s, source, [t.name for t in source.tables], load_ids)
         for event in events:
             table = event.asset_key.path[-1]
             extra = {}
@@ -113,7 +114,7 @@ def build_ingest_assets(source_name: str) -> dg.AssetsDefinition:
                 description=None if share <= s.quarantine_max_share else
                 f"{v.quarantined} of {v.extracted} rows of {source.name}.{t.name} quarantined; see {source.schema}.{QUARANTINE_TABLE}",
             )
-            landed, quarantined = count_load(s, source, t.name, load_ids)
+            landed, quarantined = recounted[t.name]
             yield dg.AssetCheckResult(
                 asset_key=[source.name, t.name], check_name="rows_accounted",
                 passed=landed + quarantined == v.extracted and landed == v.landed,

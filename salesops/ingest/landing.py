@@ -203,23 +203,26 @@ def landed_tables(settings: Settings, schema: str) -> set[str]:
         engine.dispose()
 
 
-def count_load(settings: Settings, source: Source, table: str, load_ids: list[str]) -> tuple[int, int]:
-    """Re-count from the warehouse what a load wrote: (landed rows, quarantined rows) of one table."""
+def count_loads(settings: Settings, source: Source, tables: list[str], load_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """Re-count from the warehouse what a load wrote: {table: (landed rows, quarantined rows)}, one connection."""
+    counts = dict.fromkeys(tables, (0, 0))
     if not load_ids:
-        return 0, 0
+        return counts
     engine = _warehouse_engine(settings)
     try:
         with engine.connect() as con:
-            tables = _tables_in(con, source.schema)
+            present = _tables_in(con, source.schema)
             ids = sa.bindparam("ids", load_ids, expanding=True)
-            landed = con.execute(
-                sa.text(f'select count(*) from "{source.schema}"."{table}" where _dlt_load_id in :ids').bindparams(ids)
-            ).scalar_one() if table in tables else 0
-            quarantined = con.execute(
-                sa.text(f'select count(*) from "{source.schema}"."{QUARANTINE_TABLE}" '
-                        "where source_table = :table and _dlt_load_id in :ids").bindparams(ids),
-                {"table": table},
-            ).scalar_one() if QUARANTINE_TABLE in tables else 0
+            quarantined: dict[str, int] = {}
+            if QUARANTINE_TABLE in present:
+                quarantined = dict(con.execute(sa.text(
+                    f'select source_table, count(*) from "{source.schema}"."{QUARANTINE_TABLE}" '
+                    "where _dlt_load_id in :ids group by source_table").bindparams(ids)).all())
+            for table in tables:
+                landed = con.execute(sa.text(
+                    f'select count(*) from "{source.schema}"."{table}" where _dlt_load_id in :ids').bindparams(ids)
+                ).scalar_one() if table in present else 0
+                counts[table] = (landed, quarantined.get(table, 0))
     finally:
         engine.dispose()
-    return landed, quarantined
+    return counts
