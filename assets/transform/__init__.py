@@ -26,10 +26,13 @@ class DbtBuildConfig(dg.Config):
 
 class _Translator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        # folder = group: staging, intermediate, marts (seeds: reference)
+        # folder = group: staging, intermediate, marts; a domain folder under
+        # marts names its own group (marts/funnel -> funnel). Seeds: reference.
         fqn = dbt_resource_props.get("fqn") or []
         if dbt_resource_props.get("resource_type") == "seed":
             return "reference"
+        if len(fqn) > 3 and fqn[1] == "marts":
+            return fqn[2]
         return fqn[1] if len(fqn) > 2 else None
 
 
