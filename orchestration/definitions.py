@@ -2,7 +2,8 @@
 
 Built lazily (nothing is read at import time). Lineage:
   [crm|erp|hr, <table>]  (ingest, dlt + great-expectations)
-    -> staging / intermediate / marts  (dbt build; tests are asset checks)
+    -> staging / intermediate / marts  (dbt build; tests are asset checks;
+       models after a Python asset's output run in a later dbt op)
     -> [published, marts]  (read-only copy for BI readers)
 """
 
@@ -25,9 +26,9 @@ from salesops.settings import get_settings
 
 @cache
 def build_definitions(executor: str = "in_process") -> dg.Definitions:
-    dbt = build_dbt_assets()
+    dbt = build_dbt_assets()  # one op per dbt stage (see assets/transform dbt_stages)
     return dg.Definitions(
-        assets=[*(build_ingest_assets(s) for s in SOURCES), dbt, build_publish_asset(dbt)],
+        assets=[*(build_ingest_assets(s) for s in SOURCES), *dbt, build_publish_asset(*dbt)],
         jobs=[nightly_job],
         schedules=[nightly_schedule],
         resources={

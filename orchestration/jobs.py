@@ -23,5 +23,6 @@ def nightly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     return dg.RunRequest(
         run_key=as_of,
         run_config={"ops": {DBT_OP: {"config": {"as_of": as_of}}}},
+        # every op of the night (later dbt stages, planning, compensation) reads the tag
         tags={"salesops/as_of": as_of},
     )

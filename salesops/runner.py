@@ -66,7 +66,8 @@ def run_nightly(console: Console, *, as_of: date | None = None, full_refresh: bo
             outcome["result"] = job.execute_in_process(
                 run_config=run_config, instance=instance, run_id=run_id, raise_on_error=False,
                 asset_selection=selection,
-                tags={"salesops/as_of": as_of.isoformat(), "salesops/launcher": "cli",
+                tags={"salesops/as_of": as_of.isoformat(), "salesops/full_refresh": str(full_refresh).lower(),
+                      "salesops/launcher": "cli",
                       "salesops/host": socket.gethostname(), "salesops/pid": str(os.getpid())},
             )
         except Exception as exc:  # definitions or config errors: report, do not hide

@@ -9,9 +9,13 @@ from assets.ingest import WAREHOUSE_POOL
 from orchestration.resources import SettingsResource
 from salesops.publish import publish_marts
 
+NOT_MARTS = {"staging", "intermediate", "reference"}
 
-def build_publish_asset(upstream: dg.AssetsDefinition) -> dg.AssetsDefinition:
-    mart_keys = [key for key, group in upstream.group_names_by_key.items() if group == "marts"]
+
+def build_publish_asset(*dbt_stages: dg.AssetsDefinition) -> dg.AssetsDefinition:
+    # every model under models/marts (group `marts` or a domain group such as `funnel`)
+    mart_keys = [key for stage in dbt_stages for key, group in stage.group_names_by_key.items()
+                 if group not in NOT_MARTS and stage.is_materializable]
 
     @dg.asset(
         key=["published", "marts"],

@@ -3,6 +3,7 @@
 The project and the assets are built in cached factories, so importing this
 module reads no files; the manifest must exist first (`salesops dbt parse`)."""
 
+import json
 import os
 from collections.abc import Mapping
 from datetime import date
@@ -15,8 +16,18 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from assets.ingest import WAREHOUSE_POOL
 from orchestration.resources import SettingsResource
 from salesops.paths import DBT_PROJECT_DIR
-from salesops.settings import resolve_as_of
+from salesops.settings import Settings, resolve_as_of
 from salesops.transform import dbt_build_args, dbt_env
+
+AS_OF_TAG = "salesops/as_of"
+FULL_REFRESH_TAG = "salesops/full_refresh"
+
+
+def run_as_of(context: dg.OpExecutionContext, settings: Settings, override: str = "") -> date:
+    """The run's as-of date: op config, else the run tag (set by the schedule and
+    `salesops run` for every op of the night), else settings / demo date / yesterday."""
+    value = override or context.run.tags.get(AS_OF_TAG, "")
+    return date.fromisoformat(value) if value else resolve_as_of(settings)
 
 
 class DbtBuildConfig(dg.Config):
@@ -41,23 +52,64 @@ def dbt_project() -> DbtProject:
     return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
-@cache
-def build_dbt_assets() -> dg.AssetsDefinition:
-    project = dbt_project()
+# The dbt project runs as up to three ops, because Python assets sit between
+# dbt models: planning (targets) reads marts and writes `planning.*`, which
+# target-vs-actual reads; the compensation engine reads credits and writes
+# `compensation.*`, which the analysis marts read. Each stage is the models
+# downstream of those sources (and their tests, run once all their parents are
+# built: dbt's "buildable" indirect selection).
+STAGE_SOURCES = {"dbt_build": None, "dbt_build_planned": "planning", "dbt_build_compensated": "compensation"}
 
+
+def _downstream_models(manifest: Mapping[str, Any], source_name: str) -> set[str]:
+    children = manifest.get("child_map", {})
+    seen: set[str] = set()
+    todo = [uid for uid, node in manifest.get("sources", {}).items() if node.get("source_name") == source_name]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return {n for n in seen if n.startswith("model.")}
+
+
+def dbt_stages(manifest: Mapping[str, Any]) -> list[tuple[str, str | None, str | None]]:
+    """(op name, select, exclude) for each stage that has models: a stage is the models
+    downstream of its source, minus those of later stages."""
+    present = [(op, src) for op, src in STAGE_SOURCES.items() if src is None or _downstream_models(manifest, src)]
+    stages = []
+    for i, (op, src) in enumerate(present):
+        later = " ".join(f"source:{s}+" for _, s in present[i + 1:])
+        stages.append((op, f"source:{src}+" if src else None, later or None))
+    return stages
+
+
+def _stage_assets(project: DbtProject, stage: str, select: str | None, exclude: str | None) -> dg.AssetsDefinition:
     @dbt_assets(
         manifest=project.manifest_path,
         project=project,
+        select=select or "fqn:*",
+        exclude=exclude,
         dagster_dbt_translator=_Translator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
         pool=WAREHOUSE_POOL,
-        name="dbt_build",
+        name=stage,
     )
     def _dbt(context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource, settings: SettingsResource):
         s = settings.get()
-        as_of = date.fromisoformat(config.as_of) if config.as_of else resolve_as_of(s)
-        context.log.info(f"dbt build as of {as_of}")
+        as_of = run_as_of(context, s, config.as_of)
+        full_refresh = config.full_refresh or context.run.tags.get(FULL_REFRESH_TAG) == "true"
+        context.log.info(f"{stage}: dbt build as of {as_of}")
         os.environ.update(dbt_env(s))  # profiles.yml reads paths and limits from the environment
+        os.environ["DBT_INDIRECT_SELECTION"] = "buildable"  # a test runs with the stage that builds its last parent
         s.duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
-        yield from dbt.cli(dbt_build_args(s, as_of, full_refresh=config.full_refresh), context=context).stream()
+        yield from dbt.cli(dbt_build_args(s, as_of, full_refresh=full_refresh), context=context).stream()
 
     return _dbt
+
+
+@cache
+def build_dbt_assets() -> tuple[dg.AssetsDefinition, ...]:
+    """One AssetsDefinition per dbt stage that has models (see dbt_stages)."""
+    project = dbt_project()
+    manifest = json.loads(project.manifest_path.read_text())
+    return tuple(_stage_assets(project, *stage) for stage in dbt_stages(manifest))
