@@ -58,6 +58,22 @@ def demo_generate(
     console.print(f"[green]demo company written to {out}[/]: {total:,} rows in {len(manifest['tables'])} tables, as of {manifest['as_of']}")
 
 
+@demo_app.command("delta")
+def demo_delta(
+    day: Annotated[str, typer.Option(help="The new day YYYY-MM-DD (the next as-of date).")],
+    share: Annotated[float, typer.Option(help="Share of rows to change (0.01 = ~1 %).")] = 0.01,
+    seed: Annotated[int, typer.Option()] = 1,
+) -> None:
+    """Apply one more day to the demo company (new/changed rows, a late order for a closed month,
+    a hierarchy move), for incremental nights: then `salesops run --as-of DAY`."""
+    from salesops.demo.delta import apply_delta
+    from salesops.settings import get_settings
+
+    changed = apply_delta(get_settings().demo_dir, date.fromisoformat(day), share=share, seed=seed)
+    for table, n in changed.items():
+        console.print(f"  {table}: {n:,}")
+
+
 @app.command()
 def run(
     as_of: Annotated[str | None, typer.Option(help="As-of date YYYY-MM-DD (default: settings, demo date, or yesterday).")] = None,

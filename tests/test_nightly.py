@@ -8,6 +8,7 @@ import hashlib
 import os
 import shutil
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -55,11 +56,16 @@ def _env(data: Path):
         os.environ.update(saved)
 
 
-def run_nightly_job():
+def run_nightly_job(as_of: str | None = None, full_refresh: bool = False):
     from orchestration.definitions import build_definitions
 
     job = build_definitions().resolve_job_def("nightly")
-    return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    tags = {"salesops/full_refresh": str(full_refresh).lower()}
+    if as_of:
+        tags["salesops/as_of"] = as_of
+    run_config = {"ops": {f"ingest_{s}": {"config": {"full_refresh": full_refresh}} for s in ("crm", "erp", "hr")}}
+    return job.execute_in_process(run_config=run_config, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+                                  tags=tags)
 
 
 def schema_digest(path: Path, schemas: tuple[str, ...]) -> dict[str, str]:
@@ -119,6 +125,33 @@ def test_second_night_changes_nothing(night):
     assert all(c["rows_extracted"] == 0 for c in ingest_counts(result).values())
     assert schema_digest(night.warehouse, ("marts", "raw_crm", "raw_erp", "raw_hr")) == before
     assert schema_digest(night.published_dir / "salesops_marts.duckdb", ("marts",)) == published_before
+
+
+def test_incremental_night_equals_full_rebuild(night):
+    """Issue 3: after a day with ~1 % new/changed rows -- including a late order for a closed
+    month and a retroactive hierarchy move -- the incremental night's marts equal a full
+    rebuild of the same as-of date exactly (sha256 of every mart's sorted rows)."""
+    from salesops.demo.delta import apply_delta
+
+    before = schema_digest(night.warehouse, ("marts",))
+    changed = apply_delta(night.demo_dir, date(2026, 11, 27))
+    assert changed["erp.sales_order (late, closed month)"] == 1 and changed["hr.job_assignment (hierarchy move)"] == 2
+    result = run_nightly_job(as_of="2026-11-27")
+    assert result.success and failed_checks(result) == []
+    counts = ingest_counts(result)
+    assert counts["crm/opportunity"]["rows_extracted"] == changed["crm.opportunity (changed)"] + changed["crm.opportunity (new)"]
+    assert counts["hr/job_assignment"]["rows_extracted"] == 2
+    assert counts["erp/sales_order"]["rows_extracted"] == 2  # the late order + the cancelled one
+    incremental = schema_digest(night.warehouse, ("marts",))
+    assert incremental != before
+    with duckdb.connect(str(night.warehouse), read_only=True) as con:  # the move reached the hierarchy
+        moved = con.execute("select count(*) from intermediate.int_reps_assigned where valid_from_date = date '2026-11-01'"
+                            ).fetchone()[0]
+    assert moved >= 1
+
+    result = run_nightly_job(as_of="2026-11-27", full_refresh=True)
+    assert result.success
+    assert schema_digest(night.warehouse, ("marts",)) == incremental
 
 
 def test_blocking_quarantine_stops_the_night_before_dbt(night):
