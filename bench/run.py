@@ -12,7 +12,9 @@ then two baselines on the same data:
                    the run fails unless they equal the marts exactly (bench/compare.py);
   sql_direct       the SQL dbt compiled, run directly on a copy of the warehouse with
                    the duckdb API: seeds, models in dependency order, data tests
-                   (bench/sql_direct.py); fails unless the tables equal dbt's.
+                   (bench/sql_direct.py); fails unless the tables equal dbt's;
+then nightly_incremental: one more day of ~1 % new/changed source rows
+(salesops/demo/delta.py, applied untimed) and the nightly job as of that day.
 Ratios (printed and in the JSON under "ratios"): dbt_build / sql_direct (the
 framework tax) and pandas_baseline / warehouse, warehouse = the dbt node times
 of the models behind the three marts (run_results.json)."""
@@ -34,7 +36,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 KEPT_SETTINGS = {"SALESOPS_DUCKDB_MEMORY_LIMIT", "SALESOPS_DUCKDB_THREADS"}
-SCENARIOS = ["generate", "nightly_cold", "nightly_rerun", "ingest", "dbt_build", "pandas_baseline", "sql_direct"]
+SCENARIOS = ["generate", "nightly_cold", "nightly_rerun", "ingest", "dbt_build", "pandas_baseline", "sql_direct",
+             "nightly_incremental"]
 
 
 def run_scenario(name: str, scale: float, data_dir: Path) -> dict:
@@ -118,6 +121,9 @@ def ratios(scen: dict) -> dict:
         "pandas_over_warehouse": pandas / warehouse,
         "pandas_compute_over_warehouse": median_of(scen, "pandas_baseline", "compute_seconds") / warehouse,
         "pandas_over_sql_direct_marts": pandas / direct_marts,
+        # an incremental night (1 % delta) against the cold night on an empty warehouse
+        "nightly_incremental_s": scen["nightly_incremental"]["median_wall_s"],
+        "incremental_over_cold": scen["nightly_incremental"]["median_wall_s"] / scen["nightly_cold"]["median_wall_s"],
     }
 
 
@@ -155,6 +161,10 @@ def main() -> None:
               f"the 3 marts; dbt build wall {q['dbt_build_wall_s']:.1f}s): pandas_baseline / warehouse = "
               f"{q['pandas_over_warehouse']:.1f}x (compute only {q['pandas_compute_over_warehouse']:.1f}x; vs the same models "
               f"as direct SQL {q['sql_direct_marts_models_s']:.1f}s: {q['pandas_over_sql_direct_marts']:.1f}x); outputs equal")
+        rows = scen["generate"]["runs"][-1].get("rows", {})
+        print(f"      incremental night (1 % delta): {q['nightly_incremental_s']:.1f}s = "
+              f"{q['incremental_over_cold']:.0%} of the cold night; source rows: {sum(rows.values()):,} "
+              f"({', '.join(f'{t} {n:,}' for t, n in sorted(rows.items(), key=lambda kv: -kv[1])[:5])}, ...)")
     out = HERE / "results" / f"{time.strftime('%Y%m%dT%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))

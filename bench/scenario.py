@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SCENARIOS = ["generate", "ingest", "dbt_build", "nightly", "pandas_baseline", "sql_direct"]
+SCENARIOS = ["generate", "ingest", "dbt_build", "nightly", "nightly_incremental", "pandas_baseline", "sql_direct"]
 
 
 def dbt_build_details(target: Path) -> dict:
@@ -56,11 +56,19 @@ def main() -> None:
     settings = get_settings()
     extra: dict = {}
     after = None  # untimed follow-up (details, checks) -> dict merged into the output
+    if a.scenario == "nightly_incremental":  # untimed: one more day of ~1 % changes in the sources
+        from datetime import timedelta
+
+        from salesops.demo.delta import apply_delta
+        from salesops.settings import resolve_as_of
+
+        next_day = resolve_as_of(settings) + timedelta(days=1)
+        extra["delta"] = apply_delta(settings.demo_dir, next_day, share=0.01)
     t0, c0 = time.perf_counter(), time.process_time()
     if a.scenario == "generate":
         from salesops.demo.generator import generate
 
-        generate(settings.demo_dir, scale=a.scale, seed=42)
+        extra["rows"] = generate(settings.demo_dir, scale=a.scale, seed=42)["tables"]  # rows per source table
     elif a.scenario == "ingest":
         from salesops.contracts import load_all
         from salesops.ingest.landing import build_landing
@@ -87,13 +95,14 @@ def main() -> None:
 
         def after():
             return dbt_build_details(target)
-    elif a.scenario == "nightly":
+    elif a.scenario in ("nightly", "nightly_incremental"):
         from rich.console import Console
 
         from salesops.runner import run_nightly
 
+        as_of = next_day if a.scenario == "nightly_incremental" else None
         with open(os.devnull, "w") as quiet:
-            if not run_nightly(Console(file=quiet)):
+            if not run_nightly(Console(file=quiet), as_of=as_of):
                 raise SystemExit("nightly run failed")
     elif a.scenario == "pandas_baseline":
         import baseline_pandas
