@@ -27,7 +27,7 @@ renamed as (
         -- numerics (money in CNY per the contract)
         {{ to_money('annual_revenue') }} as annual_revenue,
         {{ to_money('potential_amount_c') }} as potential_amount,
-        cast('CNY' as varchar) as currency,
+        cast('CNY' as {{ dbt.type_string() }}) as currency,
         cast(number_of_employees as integer) as number_of_employees,
 
         -- booleans
