@@ -383,6 +383,41 @@ def calculate(
                               q.payee_id, q.period, q.component))
         quota_of[k] = q
 
+    # -- reversals: within the window a clawback at the original rate ------------------
+    closed_by_id = {r["payout_id"]: r for r in closed_payouts}
+    netted: dict[tuple, list[tuple[Credit, Credit]]] = defaultdict(list)  # row key -> (reversal, original)
+    standalone: list[tuple[Credit, Credit, int]] = []
+    for r in sorted(reversals, key=lambda c: (c.credit_date, c.credit_id)):
+        orig = by_id.get(r.cancels_credit_id)
+        if orig is None:
+            exc(CompException("unknown_cancelled_credit", f"credit {r.credit_id} reverses {r.cancels_credit_id}, which is not "
+                              f"in the credits", r.payee_id, r.period, r.component, r.credit_id))
+            continue
+        if orig.credit_id not in where:
+            continue  # the original already has an exception
+        ai = where[orig.credit_id]
+        plan = plans[by_payee[orig.payee_id][ai].plan_id]
+        days = (r.credit_date - orig.credit_date).days
+        if days > plan.clawback_window_days:
+            res.warnings.append(f"credit {r.credit_id}: reversal {days} days after {orig.credit_id} is outside plan "
+                                f"{plan.plan_id}'s {plan.clawback_window_days}-day clawback window; not clawed back")
+            continue
+        same_year = (_fiscal_year(_pidx(r.period), fiscal_year_start_month)
+                     == _fiscal_year(_pidx(orig.period), fiscal_year_start_month))
+        if assignment_on(orig.payee_id, r.credit_date) == ai and same_year:
+            key = (orig.payee_id, ai, orig.component, r.period)
+            gross[key] += -abs(r.credit_amount)
+            netted[key].append((r, orig))
+        else:
+            standalone.append((r, orig, ai))
+
+    def original_rate(orig: Credit) -> Decimal:
+        """Earned YTD / credited YTD of the original credit's period (as closed, if it is)."""
+        closed = closed_by_id.get(f"{orig.payee_id}:{orig.period}:{orig.component}")
+        if closed is not None:
+            return closed["earned_ytd"] / closed["credited_ytd"] if closed["credited_ytd"] else ZERO
+        return rate_at.get((orig.payee_id, orig.component, orig.period), ZERO)
+
     # -- the periods ----------------------------------------------------------------
     if through_period is None:
         candidates = [c.period for c in by_id.values()] + [q.period for q in quotas]
@@ -462,37 +497,25 @@ def calculate(
                             if c.cap is not None and c.cap.amount is not None:
                                 raw = min(raw, c.cap.amount)
                     row.earned_ytd = cents(raw + st[3])
+                    rate_at[(payee, c.component, period)] = (row.earned_ytd / row.credited_ytd) if row.credited_ytd else ZERO
+                    # a reversal netted into this year's credits: its clawback (original rate) is carved
+                    # out of the true-up, so earned + clawback = earned_ytd - paid_before still holds
+                    claw = sum((cents(-abs(r.credit_amount) * original_rate(o))
+                                for r, o in netted.get((payee, ai, c.component, period), ())), ZERO)
+                    row.clawback = claw
                     row.paid_before = st[2]
                     if payout_month:
-                        row.earned = row.earned_ytd - st[2]
+                        row.earned = row.earned_ytd - st[2] - claw
                         st[2] = row.earned_ytd
-                    rate_at[(payee, c.component, period)] = (row.earned_ytd / row.credited_ytd) if row.credited_ytd else ZERO
+                    else:
+                        st[2] += claw
 
-    # -- clawbacks: reversals within the window at the original rate ----------------
-    closed_by_id = {r["payout_id"]: r for r in closed_payouts}
-    for r in sorted(reversals, key=lambda c: (c.credit_date, c.credit_id)):
-        orig = by_id.get(r.cancels_credit_id)
-        if orig is None:
-            exc(CompException("unknown_cancelled_credit", f"credit {r.credit_id} reverses {r.cancels_credit_id}, which is not "
-                              f"in the credits", r.payee_id, r.period, r.component, r.credit_id))
-            continue
-        if orig.credit_id not in where:
-            continue  # the original already has an exception
-        ai = where[orig.credit_id]
+    # -- clawbacks not netted in their year: booked at the original rate ------------------
+    for r, orig, ai in standalone:
         plan = plans[by_payee[orig.payee_id][ai].plan_id]
-        days = (r.credit_date - orig.credit_date).days
-        if days > plan.clawback_window_days:
-            res.warnings.append(f"credit {r.credit_id}: reversal {days} days after {orig.credit_id} is outside plan "
-                                f"{plan.plan_id}'s {plan.clawback_window_days}-day clawback window; not clawed back")
-            continue
         if _pidx(r.period) > through_idx:
             continue
-        closed = closed_by_id.get(f"{orig.payee_id}:{orig.period}:{orig.component}")
-        if closed is not None:
-            rate = closed["earned_ytd"] / closed["credited_ytd"] if closed["credited_ytd"] else ZERO
-        else:
-            rate = rate_at.get((orig.payee_id, orig.component, orig.period), ZERO)
-        amount = cents(-abs(r.credit_amount) * rate)
+        amount = cents(-abs(r.credit_amount) * original_rate(orig))
         bai = assignment_on(orig.payee_id, r.credit_date)
         key = None
         for k_ai in ([bai] if bai is not None else []) + list(range(len(by_payee[orig.payee_id]))):
@@ -510,7 +533,7 @@ def calculate(
 
     # -- draws: guarantee in the first months, recovery from later pay ------------------
     per_payee_period: dict[tuple, list[_Row]] = defaultdict(list)
-    for (payee, ai, _comp, period), row in rows.items():
+    for (payee, _ai, _comp, period), row in rows.items():
         per_payee_period[(payee, period)].append(row)
     for payee in sorted(by_payee):
         draws = [(a, plans[a.plan_id].draws[0]) for a in by_payee[payee] if plans[a.plan_id].draws]
