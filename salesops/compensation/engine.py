@@ -264,10 +264,10 @@ class _Row:
             "component": self.component, "credited": cents(self.credited), "credited_ytd": cents(self.credited_ytd),
             "quota_ytd": cents(self.quota_ytd),
             "attainment": None if self.attainment is None else self.attainment.quantize(MICRO, rounding=ROUND_HALF_UP),
-            "earned": self.earned, "earned_ytd": self.earned_ytd, "paid_before": self.paid_before,
-            "adjustment": self.adjustment, "clawback": self.clawback, "draw": self.draw,
-            "draw_balance": self.draw_balance,
-            "net_payable": self.earned + self.adjustment + self.clawback + self.draw,
+            "earned": cents(self.earned), "earned_ytd": cents(self.earned_ytd), "paid_before": cents(self.paid_before),
+            "adjustment": cents(self.adjustment), "clawback": cents(self.clawback), "draw": cents(self.draw),
+            "draw_balance": cents(self.draw_balance),
+            "net_payable": cents(self.earned + self.adjustment + self.clawback + self.draw),
             "currency": self.currency, "calculated_at": calculated_at,
         }
 

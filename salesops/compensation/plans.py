@@ -17,10 +17,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import sqlalchemy as sa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from salesops import warehouse
 from salesops.paths import CONFIG_DIR
+from salesops.settings import Settings
 
 PLANS_DIR = CONFIG_DIR / "compensation" / "plans"
 
@@ -388,3 +391,17 @@ def eligible_plan_spans(plans: dict[str, Plan], jobs: list[JobAssignment]) -> li
             if lo <= hi:
                 out.append((job, r["plan_id"], lo, hi))
     return out
+
+
+def write_plan_tables(settings: Settings, plans: dict[str, Plan]) -> dict[str, int]:
+    """config.comp_plan_components / comp_plan_eligibility / comp_plan_fx, replaced together."""
+    tables = {"comp_plan_components": (COMPONENT_COLUMNS, component_rows(plans)),
+              "comp_plan_eligibility": (ELIGIBILITY_COLUMNS, eligibility_rows(plans)),
+              "comp_plan_fx": (FX_COLUMNS, fx_rows(plans))}
+    with warehouse.transaction(settings) as conn:
+        conn.execute(sa.text('create schema if not exists "config"'))
+        for table, (columns, rows) in tables.items():
+            conn.execute(sa.text(f'drop table if exists "config"."{table}"'))
+            warehouse.create_table(conn, "config", table, columns)
+            warehouse.insert_rows(conn, "config", table, columns, rows)
+    return {t: len(rows) for t, (_, rows) in tables.items()}
