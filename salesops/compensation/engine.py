@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from salesops.compensation.plans import Component, Plan
@@ -78,7 +79,7 @@ class Credit:
     split_share: Decimal = ONE
     cancels_credit_id: str | None = None
 
-    @property
+    @cached_property
     def period(self) -> str:
         return f"{self.credit_date.year:04d}-{self.credit_date.month:02d}"
 
@@ -532,15 +533,16 @@ def calculate(
         return Result(exceptions=res.exceptions, warnings=res.warnings)
 
     # -- draws: guarantee in the first months, recovery from later pay ------------------
-    per_payee_period: dict[tuple, list[_Row]] = defaultdict(list)
+    per_payee_period: dict[str, dict[str, list[_Row]]] = defaultdict(lambda: defaultdict(list))
     for (payee, _ai, _comp, period), row in rows.items():
-        per_payee_period[(payee, period)].append(row)
+        per_payee_period[payee][period].append(row)
     for payee in sorted(by_payee):
         draws = [(a, plans[a.plan_id].draws[0]) for a in by_payee[payee] if plans[a.plan_id].draws]
-        periods = sorted(p for (pp, p) in per_payee_period if pp == payee)
+        if not draws:  # no draw in any of the payee's plans: nothing to guarantee or recover
+            continue
         balance, share = ZERO, ONE
-        for period in periods:
-            prow = sorted(per_payee_period[(payee, period)], key=lambda r: (r.plan_id, r.order))
+        for period in sorted(per_payee_period[payee]):
+            prow = sorted(per_payee_period[payee][period], key=lambda r: (r.plan_id, r.order))
             pay = sum((r.earned + r.clawback for r in prow), ZERO)
             guarantee, recoverable = None, False
             for a, d in draws:
