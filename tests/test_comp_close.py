@@ -188,3 +188,20 @@ def test_assets_materialize_standalone(wh, monkeypatch):
     failed = dg.materialize([payouts_asset], resources={"settings": SettingsResource(data_dir=str(wh.data_dir))},
                             raise_on_error=False)
     assert not failed.success
+
+
+def test_target_incentives_prorated_by_days(wh):
+    from salesops.compensation.close import target_incentive_rows
+    from salesops.compensation.engine import Assignment
+
+    plans = {"AE": parse_plan(PLAN)}
+    rows = target_incentive_rows(plans, [Assignment("U1", "AE", date(2026, 4, 16), None, D("120000")),
+                                         Assignment("U2", "AE", date(2025, 1, 1), date(2026, 2, 28), D("60000"))])
+    # U1: April 15/30 + May..Dec 8 months = 8.5 months -> 120,000 x 8.5/12 = 85,000
+    # U2: only 2026 is on the plan (the plan starts 2026-01-01): 2 months -> 60,000 x 2/12 = 10,000
+    assert [(r["payee_id"], r["fiscal_year"], r["target_incentive"]) for r in rows] == [
+        ("U1", 2026, D("85000.00")), ("U2", 2026, D("10000.00"))]
+    assert run_calculation(wh, plans=plans).ok
+    # base 24,000 USD x 7.0 x 50 % = 84,000 CNY for the whole year
+    [ti] = warehouse.read_rows(wh, "select * from compensation.target_incentives")
+    assert (ti["payee_id"], ti["target_incentive"], ti["currency"]) == ("U1", D("84000.00"), "CNY")

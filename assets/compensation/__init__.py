@@ -53,6 +53,9 @@ def build_compensation_assets(dbt: dg.AssetsDefinition | None = None) -> list[dg
                          description="Prior-period adjustment lines, each pointing to the closed payout it corrects."),
             dg.AssetSpec(["compensation", "periods"], group_name="compensation", deps=inputs,
                          description="Period status (open / closed / approved) with the closed rows' sha256."),
+            dg.AssetSpec(["compensation", "target_incentives"], group_name="compensation", deps=inputs,
+                         description="RESTRICTED (derived from salary): payee x plan x fiscal year prorated target "
+                         "incentive, for the aggregate bonus-budget and pay-for-performance marts."),
         ],
         pool=WAREHOUSE_POOL,
     )
@@ -71,5 +74,6 @@ def build_compensation_assets(dbt: dg.AssetsDefinition | None = None) -> list[dg
             "warnings": len(result.warnings)})
         yield dg.MaterializeResult(asset_key=["compensation", "adjustments"], metadata={"rows": len(result.adjustments)})
         yield dg.MaterializeResult(asset_key=["compensation", "periods"], metadata={"periods": len(result.periods)})
+        yield dg.MaterializeResult(asset_key=["compensation", "target_incentives"])
 
     return [comp_plans, compensation_payouts]

@@ -4,6 +4,7 @@ Tables (schema `compensation`, docs/interfaces.md and docs/compensation.md):
   payouts, adjustments, periods      -- rewritten by every calculation run (closed periods verbatim)
   closed_payouts, closed_adjustments -- appended by `salesops comp close`; never updated
   exceptions                         -- the last run's exception list (empty when it succeeded)
+  target_incentives                  -- RESTRICTED: payee x plan x fiscal year prorated TI (from salary)
 
 A closed period's rows are what `close` stored: later runs copy them unchanged
 and book any difference as a prior-period adjustment in the first open period.
@@ -11,9 +12,11 @@ and book any difference as a prior-period adjustment in the first open period.
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +32,7 @@ from salesops.compensation.engine import (
     Quota,
     Result,
     calculate,
+    cents,
     checksum,
 )
 from salesops.compensation.plans import JobAssignment, Plan, eligible_plan_spans, load_plans
@@ -37,6 +41,8 @@ from salesops.settings import Settings
 SCHEMA = "compensation"
 PERIOD_COLUMNS = {"period": "varchar", "status": "varchar", "closed_at": "timestamp", "approved_at": "timestamp",
                   "approved_by": "varchar", "checksum": "varchar"}
+TARGET_INCENTIVE_COLUMNS = {"payee_id": "varchar", "plan_id": "varchar", "fiscal_year": "integer",
+                            "target_incentive": "decimal(18,2)", "currency": "varchar"}
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -134,6 +140,29 @@ def load_inputs(settings: Settings, plans: dict[str, Plan]) -> tuple[list[Assign
     return assignments, credits, quotas, problems
 
 
+def target_incentive_rows(plans: dict[str, Plan], assignments: list[Assignment],
+                          fiscal_year_start_month: int = 1) -> list[dict[str, Any]]:
+    """Restricted: payee x plan x fiscal year, the annual TI prorated by days on the plan
+    (months with partial months as day fractions / 12, as the engine does), to the cent."""
+    acc: dict[tuple[str, str, int], Fraction] = {}
+    ti: dict[tuple[str, str, int], Decimal] = {}
+    for a in assignments:
+        plan = plans[a.plan_id]
+        lo, hi = max(a.valid_from, plan.effective_from), min(a.valid_to or date.max, plan.effective_to)
+        d = lo
+        while d <= hi:
+            dim = calendar.monthrange(d.year, d.month)[1]
+            end = min(hi, date(d.year, d.month, dim))
+            fy = d.year + 1 if fiscal_year_start_month > 1 and d.month >= fiscal_year_start_month else d.year
+            key = (a.payee_id, a.plan_id, fy)
+            acc[key] = acc.get(key, Fraction(0)) + Fraction((end - d).days + 1, dim)
+            ti[key] = a.target_incentive
+            d = end + timedelta(days=1)
+    return [{"payee_id": p, "plan_id": plan_id, "fiscal_year": fy, "currency": plans[plan_id].currency,
+             "target_incentive": cents(ti[(p, plan_id, fy)] * Decimal(m.numerator) / Decimal(m.denominator) / 12)}
+            for (p, plan_id, fy), m in sorted(acc.items())]
+
+
 def load_closed(settings: Settings) -> tuple[list[dict], list[dict], list[dict]]:
     """(closed payout rows, closed adjustment rows, periods rows)."""
     with warehouse.transaction(settings) as conn:
@@ -160,6 +189,8 @@ def run_calculation(settings: Settings, *, through_period: str | None = None, pl
             return result
         _replace(conn, "payouts", PAYOUT_COLUMNS, result.payouts)
         _replace(conn, "adjustments", ADJUSTMENT_COLUMNS, closed_adj + result.adjustments)
+        _replace(conn, "target_incentives", TARGET_INCENTIVE_COLUMNS,
+                 target_incentive_rows(plans, assignments, settings.fiscal_year_start_month))
         known = {p["period"]: p for p in periods}
         rows = [known.get(p) or {"period": p, "status": "open"} for p in sorted(set(result.periods) | set(known))]
         _replace(conn, "periods", PERIOD_COLUMNS, rows)
