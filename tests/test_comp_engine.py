@@ -347,8 +347,14 @@ def test_split_not_100_percent():
                  split_share=D("0.7")),
           Credit("x2", "P2", "bookings", date(2026, 1, 5), D(200), "CNY", measure="bookings", credit_type="split",
                  source_type="opportunity", source_id="x1", split_share=D("0.2"))]
+    # 0.7 + 0.2 = 0.9: the missing 10 % may be credited to a payee on another kind of plan -> a warning only
+    ok = calculate(plan, [assign(), assign("P2")], cr, quotas([1]) + quotas([1], payee="P2"))
+    assert ok.ok and any("sum to 0.9" in w for w in ok.warnings)
+    # 0.7 + 0.5 = 1.2: more than 100 % credited -> exception
+    cr[1] = Credit("x2", "P2", "bookings", date(2026, 1, 5), D(500), "CNY", measure="bookings", credit_type="split",
+                   source_type="opportunity", source_id="x1", split_share=D("0.5"))
     rules, res = _bad(plan, [assign(), assign("P2")], cr, quotas([1]) + quotas([1], payee="P2"))
-    assert rules == {"split_not_100"} and "0.9" in str(res.exceptions[0])
+    assert rules == {"split_not_100"} and "sum to 1.2" in str(res.exceptions[0])
 
 
 def test_overlapping_plan_assignment():

@@ -368,12 +368,18 @@ def calculate(
                     and (c.payee_id, s.spif_id, c.source_id) not in spif_seen):
                 spif_seen.add((c.payee_id, s.spif_id, c.source_id))
                 spif_amt[(c.payee_id, ai, s.component, c.period)] += s.amount
+    # Owner/split shares of one source and measure: more than 100 % is always wrong. Less than 100 %
+    # is legitimate here (the rest went to payees on plans that do not count owner/split credit, or
+    # to no plan: the crediting marts check the source splits total 100 %), so it is a warning.
     for (stype, sid, measure), shares in split_total.items():
         total = sum(shares.values(), ZERO)
         if total != ONE:
             detail = ", ".join(f"{p} {s}" for p, s in sorted(shares.items()))
-            exc(CompException("split_not_100", f"{stype or 'source'} {sid} ({measure}): split shares sum to {total}, not 1 "
-                              f"({detail})", key=f"{stype}:{sid}"))
+            text = f"{stype or 'source'} {sid} ({measure}): split shares sum to {total}, not 1 ({detail})"
+            if total > ONE:
+                exc(CompException("split_not_100", text, key=f"{stype}:{sid}"))
+            else:
+                res.warnings.append(text + "; the rest is credited outside the owner/split credit of these plans")
 
     # -- quotas ---------------------------------------------------------------------
     quota_of: dict[tuple, Quota] = {}
