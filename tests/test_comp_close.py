@@ -205,3 +205,12 @@ def test_target_incentives_prorated_by_days(wh):
     # base 24,000 USD x 7.0 x 50 % = 84,000 CNY for the whole year
     [ti] = warehouse.read_rows(wh, "select * from compensation.target_incentives")
     assert (ti["payee_id"], ti["target_incentive"], ti["currency"]) == ("U1", D("84000.00"), "CNY")
+
+
+def test_payouts_asset_is_skipped_without_the_crediting_marts(data_dir):
+    from assets.compensation import build_compensation_assets
+    from orchestration.resources import SettingsResource
+
+    _, payouts_asset = build_compensation_assets()
+    result = dg.materialize([payouts_asset], resources={"settings": SettingsResource(data_dir=str(data_dir))})
+    assert result.success and result.get_asset_materialization_events() == []
