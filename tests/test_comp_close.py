@@ -153,6 +153,8 @@ def test_failed_calculation_writes_only_the_exceptions(wh):
     con.close()
     res = run_calculation(wh, plans=plans)
     assert [e.rule for e in res.exceptions] == ["payee_without_plan"]
+    with pytest.raises(PeriodError, match="the last calculation had 1 exception"):
+        close_period(wh, "2026-01")  # never lock the stale payouts of the last good run
     [exc] = warehouse.read_rows(wh, "select * from compensation.exceptions")
     assert exc["payee_id"] == "NOBODY" and "X1" in exc["reason"]
     # the previous good payouts are still there, untouched

@@ -379,3 +379,10 @@ def test_same_input_same_output_and_checksum():
     assert checksum(a.payouts) == checksum(b.payouts)
     # year: 14,814.72 / 120,000 = 0.123456 -> 0.3 x 0.123456/0.5 = 0.0740736 -> 120,000 x = 8,888.832 -> 8,888.83
     assert sum(r["earned"] for r in a.payouts) == D("8888.83")
+
+
+def test_quotas_outside_the_assignment_are_reported_not_used():
+    res = calculate(make_plan([comp(pay_curve=LINEAR)]), [assign(end=date(2026, 1, 31))], [credit(100, date(2026, 1, 5))],
+                    quotas([1, 2]) + quotas([1], payee="P7"))
+    assert res.ok and len(res.payouts) == 1
+    assert sorted(w.split(":")[0] for w in res.warnings if "quota row" in w) == ["payee P1", "payee P7"]

@@ -223,6 +223,10 @@ def close_period(settings: Settings, period: str) -> dict[str, Any]:
                               f"run the compensation asset first")
         if periods[period]["status"] != "open":
             raise PeriodError(f"period {period} is already {periods[period]['status']}; a closed period never changes")
+        failed = _read(conn, SCHEMA, "exceptions")
+        if failed:
+            raise PeriodError(f"the last calculation had {len(failed)} exception(s) (compensation.exceptions, e.g. "
+                              f"{failed[0]['reason']}); fix them and recalculate before closing {period}")
         earlier_open = sorted(p for p, r in periods.items() if p < period and r["status"] == "open")
         if earlier_open:
             raise PeriodError(f"close {earlier_open[0]} first: periods close in order (open before {period}: {earlier_open})")

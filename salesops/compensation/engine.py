@@ -441,6 +441,7 @@ def calculate(
     through_end = through_end.replace(day=calendar.monthrange(through_end.year, through_end.month)[1])
 
     rows: dict[tuple, _Row] = {}  # (payee, ai, component, period) -> row
+    used_quotas: set[tuple] = set()
     rate_at: dict[tuple, Decimal] = {}
     for payee in sorted(by_payee):
         for ai, a in enumerate(by_payee[payee]):
@@ -471,6 +472,7 @@ def calculate(
                     st[0] += credited
                     q = quota_of.get((payee, period, c.component))
                     if q is not None:
+                        used_quotas.add((payee, period, c.component))
                         rate = plan.rate(q.currency)
                         if rate is None:
                             exc(CompException("unknown_currency", f"quota of payee {payee} {period} {c.component} is in "
@@ -516,6 +518,14 @@ def calculate(
                         st[2] = row.earned_ytd
                     else:
                         st[2] += claw
+
+    unused = defaultdict(list)
+    for (payee, period, component) in quota_of:
+        if (payee, period, component) not in used_quotas and _pidx(period) <= through_idx:
+            unused[payee].append(f"{period} {component}")
+    for payee, keys in sorted(unused.items()):
+        res.warnings.append(f"payee {payee}: {len(keys)} quota row(s) outside any plan assignment or component, not used "
+                            f"(e.g. {sorted(keys)[0]})")
 
     # -- clawbacks not netted in their year: booked at the original rate ------------------
     for r, orig, ai in standalone:
