@@ -330,6 +330,13 @@ def test_payee_without_plan():
 def test_zero_quota():
     rules, res = _bad(make_plan([comp(pay_curve=LINEAR)]), [assign()], [credit(100, date(2026, 1, 5))], quotas([1], "0"))
     assert rules == {"zero_quota"} and "2026-01" in str(res.exceptions[0])
+    # no quota yet and nothing credited (e.g. a new hire's first month): earns 0, a warning, not an exception
+    ok = calculate(make_plan([comp(pay_curve=LINEAR)]), [assign()], [credit(100, date(2026, 2, 5))], quotas([2]))
+    assert ok.ok and one(ok)["attainment"] is None and one(ok)["earned"] == 0
+    # Feb: quota YTD 10,000 (none in Jan), attainment 100/10,000 = 0.01; TI accrues from the assignment start:
+    # TI YTD 20,000 x 0.01 = 200
+    assert one(ok, "2026-02")["earned"] == D("200.00")
+    assert any("2026-01 bookings: quota YTD is 0" in w for w in ok.warnings)
 
 
 def test_unknown_currency():

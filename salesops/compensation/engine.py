@@ -324,6 +324,7 @@ def calculate(
         return None
 
     # -- credits: each to its payee's assignment on the credit date ----------------
+    component_names = {pid: {c.component for c in p.components} for pid, p in plans.items()}
     by_id: dict[str, Credit] = {}
     where: dict[str, int] = {}  # credit_id -> assignment index
     gross: dict[tuple, Decimal] = defaultdict(Decimal)  # (payee, ai, component, period) -> credited
@@ -350,7 +351,7 @@ def calculate(
             exc(CompException("plan_mismatch", f"credit {c.credit_id}: credited under plan {c.plan_id} but payee {c.payee_id} "
                               f"is on {plan.plan_id} on {c.credit_date}", c.payee_id, c.period, c.component, c.credit_id))
             continue
-        if c.component not in {x.component for x in plan.components}:
+        if c.component not in component_names[plan.plan_id]:
             exc(CompException("unknown_component", f"credit {c.credit_id}: plan {plan.plan_id} has no component "
                               f"{c.component!r}", c.payee_id, c.period, c.component, c.credit_id))
             continue
@@ -399,6 +400,9 @@ def calculate(
         if orig is None:
             exc(CompException("unknown_cancelled_credit", f"credit {r.credit_id} reverses {r.cancels_credit_id}, which is not "
                               f"in the credits", r.payee_id, r.period, r.component, r.credit_id))
+            continue
+        if orig.cancels_credit_id:
+            res.warnings.append(f"credit {r.credit_id} reverses {orig.credit_id}, itself a reversal; ignored")
             continue
         if orig.credit_id not in where:
             continue  # the original already has an exception
@@ -484,8 +488,12 @@ def calculate(
                                credited=credited, credited_ytd=st[0], quota_ytd=st[1])
                     rows[(payee, ai, c.component, period)] = row
                     if st[1] == 0:
-                        exc(CompException("zero_quota", f"payee {payee} {period} {c.component}: quota YTD is 0 (no quota or "
-                                          f"zero quota in comp_quotas), attainment undefined", payee, period, c.component))
+                        text = (f"payee {payee} {period} {c.component}: quota YTD is 0 (no quota or zero quota in "
+                                f"comp_quotas), attainment undefined")
+                        if st[0] != 0 or st[3] != 0:  # something to pay on and nothing to divide by
+                            exc(CompException("zero_quota", text, payee, period, c.component))
+                        else:  # nothing credited either: earns nothing, reported
+                            res.warnings.append(text + "; nothing credited, earns 0")
                         att[c.component] = None
                     else:
                         att[c.component] = row.attainment = st[0] / st[1]
