@@ -216,3 +216,27 @@ def test_payouts_asset_is_skipped_without_the_crediting_marts(data_dir):
     _, payouts_asset = build_compensation_assets()
     result = dg.materialize([payouts_asset], resources={"settings": SettingsResource(data_dir=str(data_dir))})
     assert result.success and result.get_asset_materialization_events() == []
+
+
+def test_cli_calculate_close_approve(wh, monkeypatch):
+    from typer.testing import CliRunner
+
+    from salesops.cli import app
+
+    monkeypatch.setattr("salesops.compensation.close.load_plans", lambda: {"AE": parse_plan(PLAN)})
+    run = CliRunner().invoke
+    res = run(app, ["comp", "calculate"], terminal_width=200)
+    assert res.exit_code == 0 and "3 payout rows for 3 periods" in res.output, res.output
+    res = run(app, ["comp", "close", "--period", "2026-01"], terminal_width=200)
+    stored, _ = verify_period(wh, "2026-01")
+    assert res.exit_code == 0 and "net payable 200.00" in res.output and stored in res.output.replace("\n", "")
+    res = run(app, ["comp", "close", "--period", "2026-01"], terminal_width=200)
+    assert res.exit_code == 1 and "already closed" in res.output
+    res = run(app, ["comp", "approve", "--period", "2026-01", "--by", "cfo"], terminal_width=200)
+    assert res.exit_code == 0 and "approved 2026-01 by cfo" in res.output
+    # bad input: the exception table is printed and the command fails
+    con = _con(wh)
+    _credit(con, "X1", date(2026, 1, 12), 100, payee="NOBODY")
+    con.close()
+    res = run(app, ["comp", "calculate"], terminal_width=200)
+    assert res.exit_code == 1 and "payee_without_plan" in res.output and "no payouts written" in res.output

@@ -113,7 +113,9 @@ def load_inputs(settings: Settings, plans: dict[str, Plan]) -> tuple[list[Assign
             Credit(r["credit_id"], r["payee_id"], r["component"], r["credit_date"], r["credit_amount"], r["plan_currency"],
                    plan_id=r["plan_id"], measure=r["measure"], credit_type=r["credit_type"], source_type=r["source_type"],
                    source_id=r["source_id"], split_share=r["split_share"], cancels_credit_id=r["cancels_credit_id"])
-            for r in _read(conn, "marts", "comp_credits")
+            for r in _read(conn, "marts", "comp_credits",
+                           "select credit_id, payee_id, plan_id, component, measure, credit_type, source_type, source_id, "
+                           "cancels_credit_id, credit_date, split_share, credit_amount, plan_currency from marts.comp_credits")
         ]
         quotas = [Quota(r["payee_id"], r["period"], r["component"], r["quota_amount"], r["currency"])
                   for r in _read(conn, "marts", "comp_quotas")]
