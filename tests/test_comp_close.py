@@ -240,3 +240,20 @@ def test_cli_calculate_close_approve(wh, monkeypatch):
     con.close()
     res = run(app, ["comp", "calculate"], terminal_width=200)
     assert res.exit_code == 1 and "payee_without_plan" in res.output and "no payouts written" in res.output
+
+
+def test_whatif_on_the_warehouse_history(wh, monkeypatch, tmp_path):
+    import yaml
+    from typer.testing import CliRunner
+
+    from salesops.cli import app
+
+    monkeypatch.setattr("salesops.compensation.plans.load_plans", lambda directory=None: {"AE": parse_plan(PLAN)})
+    alt = {**PLAN, "components": [{**PLAN["components"][0], "rate_table": {
+        "mode": "retro", "tiers": [{"from": "0", "to": None, "rate": "0.03"}]}}]}
+    (tmp_path / "alt.yml").write_text(yaml.safe_dump(alt))
+    res = CliRunner().invoke(app, ["comp", "whatif", "--plan", str(tmp_path / "alt.yml")], terminal_width=200)
+    assert res.exit_code == 0, res.output
+    # one payee, January 10,000: 2 % = 200 now, 3 % = 300 under the alternative
+    line = next(x for x in res.output.splitlines() if "total cost" in x)
+    assert "200.00" in line and "300.00" in line and "+100.00" in line

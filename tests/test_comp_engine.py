@@ -393,3 +393,14 @@ def test_quotas_outside_the_assignment_are_reported_not_used():
                     quotas([1, 2]) + quotas([1], payee="P7"))
     assert res.ok and len(res.payouts) == 1
     assert sorted(w.split(":")[0] for w in res.warnings if "quota row" in w) == ["payee P1", "payee P7"]
+
+
+def test_fiscal_year_starting_in_april_resets_the_ytd():
+    plan = make_plan([comp(pay_curve=LINEAR)], effective_from="2025-04-01", effective_to="2027-03-31")
+    cr = [credit(5000, date(2026, 3, 10)), credit(2000, date(2026, 4, 10))]
+    q = [Quota("P1", p, "bookings", D(10000), "CNY") for p in ("2026-03", "2026-04")]
+    res = calculate(plan, [assign(start=date(2026, 3, 1))], cr, q, fiscal_year_start_month=4)
+    rows = rows_of(res)
+    # March (last month of FY2026): 5,000/10,000 x 10,000 = 5,000. April starts FY2027: YTD only April, 2,000
+    assert (rows["2026-03"]["earned"], rows["2026-04"]["earned"]) == (D("5000.00"), D("2000.00"))
+    assert (rows["2026-04"]["credited_ytd"], rows["2026-04"]["paid_before"]) == (D("2000.00"), D("0.00"))
