@@ -148,3 +148,23 @@ def test_whatif_cli_on_files(tmp_path):
     # only bob's January is above 100 %: 1 + 3 x 0.5 = 2.5 -> capped at 2.0 -> 12,000 instead of 10,500 (+1,500);
     # his February true-up falls by the same 1,500 (YTD 0.75 either way): total cost unchanged at 18,200
     assert "total cost" in res.output and "18,200.00" in res.output
+
+
+def test_simulate_with_a_payees_file_prorates_a_mid_month_hire(tmp_path):
+    (tmp_path / "tx.csv").write_text("id,payee,date,measure,amount,currency,cancels_id\n"
+                                     "T1,carol,2026-02-20,bookings,50000,CNY,\n")
+    (tmp_path / "q.csv").write_text("payee,period,component,amount\ncarol,2026-02,bookings,100000\n"
+                                    "carol,2026-02,revenue,50000\n")
+    (tmp_path / "payees.csv").write_text("payee,valid_from,valid_to,target_incentive,hire_date\n"
+                                         "carol,2026-02-15,,120000,2026-02-15\n")
+    res = CliRunner().invoke(app, ["comp", "simulate", "--plan", str(EXAMPLES / "plan.yml"), "--transactions",
+                                   str(tmp_path / "tx.csv"), "--quotas", str(tmp_path / "q.csv"), "--payees",
+                                   str(tmp_path / "payees.csv"), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    rows = {r["component"]: r for r in csv.DictReader((tmp_path / "out" / "payouts.csv").open())}
+    # 14 of 28 February days: TI 10,000 x 0.5 = 5,000, quota 100,000 x 0.5 = 50,000 -> attainment 1.0
+    # bookings 5,000 x 0.6 x 1.0 = 3,000; revenue: nothing credited -> 0
+    # draw: 8,000 x 14/28 = 4,000 guaranteed - 3,000 earned = 1,000
+    b = rows["bookings"]
+    assert (b["attainment"], b["earned"], b["draw"], b["paid"]) == ("1.000000", "3000.00", "1000.00", "4000.00")
+    assert rows["revenue"]["earned"] == "0.00"
