@@ -15,6 +15,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
+from assets.compensation import build_compensation_assets
 from assets.ingest import build_ingest_assets
 from assets.publish import build_publish_asset
 from assets.transform import build_dbt_assets, dbt_project
@@ -28,7 +29,8 @@ from salesops.settings import get_settings
 def build_definitions(executor: str = "in_process") -> dg.Definitions:
     dbt = build_dbt_assets()  # one op per dbt stage (see assets/transform dbt_stages)
     return dg.Definitions(
-        assets=[*(build_ingest_assets(s) for s in SOURCES), *dbt, build_publish_asset(*dbt)],
+        assets=[*(build_ingest_assets(s) for s in SOURCES), *dbt, build_publish_asset(*dbt),
+                *build_compensation_assets(*dbt)],
         jobs=[nightly_job],
         schedules=[nightly_schedule],
         resources={

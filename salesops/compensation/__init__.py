@@ -1,0 +1,1 @@
+"""Incentive compensation: plan config, the payout engine, period close, simulation (docs/compensation.md)."""
