@@ -103,6 +103,7 @@ class FakeSalesforce:
         import requests
 
         s = requests.Session()
+        s.trust_env = False  # else REQUESTS_CA_BUNDLE (and proxies) from the environment override `verify`
         s.verify = self.cert
         return s
 
