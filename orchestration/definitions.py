@@ -17,8 +17,10 @@ from dagster_dlt import DagsterDltResource
 from assets.ingest import build_ingest_assets
 from assets.publish import build_publish_asset
 from assets.transform import build_dbt_assets, dbt_project
+from assets.writeback import writeback_assets
 from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.resources import SettingsResource
+from orchestration.writeback_jobs import writeback_jobs, writeback_schedules, writeback_sensors
 from salesops.contracts import SOURCES
 from salesops.settings import get_settings
 
@@ -27,9 +29,10 @@ from salesops.settings import get_settings
 def build_definitions(executor: str = "in_process") -> dg.Definitions:
     dbt = build_dbt_assets()
     return dg.Definitions(
-        assets=[*(build_ingest_assets(s) for s in SOURCES), dbt, build_publish_asset(dbt)],
-        jobs=[nightly_job],
-        schedules=[nightly_schedule],
+        assets=[*(build_ingest_assets(s) for s in SOURCES), dbt, build_publish_asset(dbt), *writeback_assets],
+        jobs=[nightly_job, *writeback_jobs],
+        schedules=[nightly_schedule, *writeback_schedules],
+        sensors=writeback_sensors,
         resources={
             "settings": SettingsResource(),
             "dlt": DagsterDltResource(),

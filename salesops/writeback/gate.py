@@ -31,14 +31,16 @@ def check_gate(status: NightlyStatus | None) -> None:
     if status is None:
         raise PushBlocked(f"push refused: no '{NIGHTLY_JOB}' run found in the Dagster instance; run the nightly "
                           "job (`salesops run`) successfully first")
-    if status.status != "SUCCESS":
-        raise PushBlocked(f"push refused: the latest '{NIGHTLY_JOB}' run {status.run_id} is {status.status}, "
-                          "not SUCCESS; fix it and rerun the nightly job before pushing")
+    checks = ""
     if status.failed_blocking_checks:
         shown = ", ".join(status.failed_blocking_checks[:5])
         more = f" and {len(status.failed_blocking_checks) - 5} more" if len(status.failed_blocking_checks) > 5 else ""
-        raise PushBlocked(f"push refused: blocking checks failed in the latest '{NIGHTLY_JOB}' run "
-                          f"{status.run_id}: {shown}{more}")
+        checks = f"blocking checks failed: {shown}{more}"
+    if status.status != "SUCCESS":
+        raise PushBlocked(f"push refused: the latest '{NIGHTLY_JOB}' run {status.run_id} is {status.status}, not "
+                          f"SUCCESS{' (' + checks + ')' if checks else ''}; fix it and rerun the nightly job before pushing")
+    if checks:
+        raise PushBlocked(f"push refused: {checks} in the latest '{NIGHTLY_JOB}' run {status.run_id}")
 
 
 def latest_nightly_status(instance, job_name: str = NIGHTLY_JOB) -> NightlyStatus | None:
