@@ -11,7 +11,7 @@ from typing import Any
 
 import dagster as dg
 
-from assets.writeback import QUOTAS_KEY, TARGETS_KEY, crm_quotas, payroll
+from assets.writeback import TARGETS_KEY, crm_quotas, payroll
 from salesops.settings import get_settings
 
 QUOTAS_OP = "writeback__crm_quotas"

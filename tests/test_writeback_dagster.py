@@ -13,7 +13,11 @@ from typer.testing import CliRunner
 from assets.writeback import QUOTAS_KEY, TARGETS_KEY, writeback_assets
 from orchestration.resources import SettingsResource
 from orchestration.writeback_jobs import (
-    push_quotas_on_publish, push_quotas_schedule, writeback_jobs, writeback_schedules, writeback_sensors,
+    push_quotas_on_publish,
+    push_quotas_schedule,
+    writeback_jobs,
+    writeback_schedules,
+    writeback_sensors,
 )
 from salesops.settings import get_settings
 from salesops.writeback.gate import latest_nightly_status

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -18,7 +18,7 @@ push_app = typer.Typer(help="Push quotas / payouts back to the operational syste
 console = Console()
 
 
-class QuotaTarget(str, Enum):
+class QuotaTarget(StrEnum):
     crm = "crm"
     salesforce = "salesforce"
 
@@ -153,7 +153,7 @@ def push_log_command(
         return
     table = Table(title="writeback.audit_log (newest first)")
     for col in ("pushed at (UTC)", "target", "object", "version", "dry run", "ins", "upd", "same", "rej", "status", "push id"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col in ("push id", "pushed at (UTC)"))
     for r in log:
         table.add_row(f"{r['pushed_at']:%Y-%m-%d %H:%M:%S}", r["target"], r["object"], r["version"] or "",
                       "yes" if r["dry_run"] else "no", str(r["inserted"]), str(r["updated"]), str(r["unchanged"]),
