@@ -135,3 +135,30 @@ def test_quota_push_from_the_target_ledger_to_salesforce(fake, data_dir, monkeyp
     assert fake.by_key()[quota_key(B, date(2027, 2, 1), None)]["QuotaAmount"] == D("80.50")
     log = wb.read_audit_log(settings)
     assert log[0]["target"] == "salesforce" and log[0]["object"] == "ForecastingQuota" and log[0]["status"] == "partial"
+
+
+def test_cli_push_to_salesforce_and_a_failed_login_without_secrets(fake, data_dir, monkeypatch):
+    """The CLI's own path (default requests session): the fake's certificate is trusted through
+    REQUESTS_CA_BUNDLE, as a corporate CA would be."""
+    from typer.testing import CliRunner
+
+    from salesops.cli import app
+    from salesops.writeback import cli as wb_cli
+
+    for k, v in fake.env().items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", fake.cert)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setattr(wb_cli, "_nightly_status", lambda: NightlyStatus("r", "SUCCESS"))
+    write_targets(get_settings(), target_rows())
+    runner = CliRunner()
+    res = runner.invoke(app, ["push", "quotas", "--target", "salesforce", "--apply"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "changed: 10 inserted, 0 updated, 0 unchanged, 2 rejected" in res.output
+    assert "INVALID_CROSS_REFERENCE_KEY" in res.output and len(fake.by_key()) == 10
+    monkeypatch.setenv("SALESOPS_SALESFORCE_CLIENT_SECRET", "not-the-secret-42")
+    res = runner.invoke(app, ["push", "quotas", "--target", "salesforce"], env={"COLUMNS": "200"})
+    assert res.exit_code == 1 and "Salesforce login at" in res.output and "invalid_client" in res.output
+    assert "not-the-secret-42" not in res.output and CLIENT_ID not in res.output
+    log = wb.read_audit_log(get_settings())
+    assert [r["status"] for r in log] == ["failed", "partial"]  # the failed attempt is logged too
