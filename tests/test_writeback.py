@@ -26,6 +26,7 @@ from tests.writeback_fixtures import (
     B,
     C,
     Z,
+    clean_writeback_env,  # noqa: F401  (autouse fixture)
     crm_quotas,
     make_crm,
     make_hr,

@@ -21,7 +21,15 @@ from orchestration.writeback_jobs import (
 )
 from salesops.settings import get_settings
 from salesops.writeback.gate import latest_nightly_status
-from tests.writeback_fixtures import FEB, B, crm_quotas, make_crm, target_rows, write_targets
+from tests.writeback_fixtures import (
+    FEB,
+    B,
+    clean_writeback_env,  # noqa: F401  (autouse fixture)
+    crm_quotas,
+    make_crm,
+    target_rows,
+    write_targets,
+)
 
 
 class NightCfg(dg.Config):

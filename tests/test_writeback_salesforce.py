@@ -14,7 +14,15 @@ from salesops.writeback.quotas import quota_key
 from salesops.writeback.salesforce import SalesforceCredentials, SalesforceError, SalesforceQuotaSink, login
 from salesops.writeback.service import push_quotas
 from tests.fake_salesforce import CLIENT_ID, CLIENT_SECRET, FakeSalesforce
-from tests.writeback_fixtures import JAN, A, B, Z, target_rows, write_targets
+from tests.writeback_fixtures import (
+    JAN,
+    A,
+    B,
+    Z,
+    clean_writeback_env,  # noqa: F401  (autouse fixture)
+    target_rows,
+    write_targets,
+)
 
 USERS = {f"005U{i:014d}" for i in range(150)}
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal as D
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from salesops import warehouse
@@ -70,10 +71,14 @@ def write_targets(settings, rows: list[dict]) -> None:
     warehouse.replace_table(settings, "planning", "targets", TARGET_COLUMNS, rows)
 
 
-def make_crm(path: Path, quotas: list[tuple] | None = None) -> sa.Engine:
-    """A CRM database with the contract's user, product_2 and forecasting_quota tables."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    eng = sa.create_engine(f"sqlite:///{path}")
+def make_crm(path: Path | sa.Engine, quotas: list[tuple] | None = None) -> sa.Engine:
+    """A CRM database (a SQLite file, or the database of an engine) with the contract's user, product_2
+    and forecasting_quota tables."""
+    if isinstance(path, sa.Engine):
+        eng = path
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        eng = sa.create_engine(f"sqlite:///{path}")
     tables = contract_tables(load_source("crm"))
     with eng.begin() as conn:
         for name in ("user", "product_2", "forecasting_quota"):
@@ -133,3 +138,16 @@ def write_compensation(settings, payouts: list[dict], periods: list[dict], users
     warehouse.replace_table(settings, "compensation", "periods", PERIOD_COLUMNS, periods)
     warehouse.replace_table(settings, "staging", "stg_crm__users", {"user_id": "varchar", "employee_id": "varchar"},
                             [{"user_id": u, "employee_id": e} for u, e in users.items()])
+
+
+WRITEBACK_ENV = ("SALESOPS_CRM_WRITEBACK_URL", "SALESOPS_PAYROLL_URL", "SALESOPS_WRITEBACK_AUTO_APPLY",
+                 "SALESOPS_SALESFORCE_URL", "SALESOPS_SALESFORCE_CLIENT_ID", "SALESOPS_SALESFORCE_CLIENT_SECRET",
+                 "SALESOPS_SALESFORCE_EXTERNAL_ID_FIELD", "SALESOPS_SALESFORCE_FORECASTING_TYPE_ID",
+                 "SALESOPS_SALESFORCE_API_VERSION", "SALESOPS_WAREHOUSE_TARGET", "SALESOPS_WAREHOUSE_URL")
+
+
+@pytest.fixture(autouse=True)
+def clean_writeback_env(monkeypatch):
+    """Tests never push to what the developer's environment points at."""
+    for var in WRITEBACK_ENV:
+        monkeypatch.delenv(var, raising=False)
