@@ -17,7 +17,10 @@ It enforces the rules the push depends on, as Salesforce documents them:
   a negative QuotaAmount -> `FIELD_INTEGRITY_EXCEPTION`; an unknown field -> `INVALID_FIELD`.
   Upsert by external id: an existing key is updated (`created: false`), a new one created
   (`created: true`, a new Id).
-* `GET /services/data/vXX.X/query?q=SELECT <fields> FROM ForecastingQuota WHERE <field> IN ('a', ...)`.
+* Upsert on `Id` (`.../ForecastingQuota/Id`): a record with an Id updates it, one without is created.
+  One quota per owner x StartDate x ProductFamily x ForecastingTypeId: a second -> `DUPLICATE_VALUE`.
+* `GET /services/data/vXX.X/query?q=SELECT <fields> FROM ForecastingQuota WHERE <field> IN ('a', ...)`
+  or `... WHERE QuotaOwnerId IN (...) AND StartDate >= d AND StartDate <= d [AND ForecastingTypeId = 'x']`.
 
 `calls` records every API call (method, path, number of records) for the tests to count.
 """
@@ -115,7 +118,7 @@ class FakeSalesforce:
         return [c for c in self.calls if c[0] == kind]
 
     def by_key(self) -> dict[str, dict]:
-        return {r[self.ext]: r for r in self.records.values()}
+        return {r[self.ext]: r for r in self.records.values() if r.get(self.ext)}
 
     # --- behaviour -------------------------------------------------------------------------------
     def new_id(self) -> str:
@@ -132,28 +135,39 @@ class FakeSalesforce:
                                      "into this call"}]
         if body.get("allOrNone") is not False:
             return 400, [{"errorCode": "INVALID_FIELD", "message": "this fake only supports allOrNone false"}]
-        if ext_field != self.ext:
+        if ext_field not in (self.ext, "Id"):
             return 404, [{"errorCode": "NOT_FOUND", "message": f"Provided external ID field does not exist or is "
                                                                f"not accessible: {ext_field}"}]
         out = []
         with self._lock:
             by_key = self.by_key()
             for rec in records:
-                out.append(self._upsert_one(rec, by_key))
+                out.append(self._upsert_one(rec, ext_field, by_key))
         return 200, out
 
-    def _upsert_one(self, rec: dict, by_key: dict) -> dict:
+    @staticmethod
+    def natural_key(rec: dict) -> tuple:
+        return (rec.get("QuotaOwnerId"), rec.get("StartDate"), rec.get("ProductFamily"), rec.get("ForecastingTypeId"))
+
+    def _upsert_one(self, rec: dict, ext_field: str, by_key: dict) -> dict:
         def fail(code, msg, fields=()):
             return {"success": False, "errors": [{"statusCode": code, "message": msg, "fields": list(fields)}]}
 
         if (rec.get("attributes") or {}).get("type") != "ForecastingQuota":
             return fail("INVALID_TYPE", "attributes.type must be ForecastingQuota")
-        unknown = set(rec) - FIELDS - {"attributes", self.ext}
+        unknown = set(rec) - FIELDS - {"attributes", self.ext, "Id"}
         if unknown:
             return fail("INVALID_FIELD", f"No such column '{sorted(unknown)[0]}' on sobject of type ForecastingQuota")
-        key = rec.get(self.ext)
-        if not key:
-            return fail("REQUIRED_FIELD_MISSING", f"Required fields are missing: [{self.ext}]", [self.ext])
+        if ext_field == "Id":
+            key = None
+            existing = self.records.get(rec["Id"]) if rec.get("Id") else None
+            if rec.get("Id") and existing is None:
+                return fail("INVALID_ID_FIELD", f"invalid record id {rec['Id']}", ["Id"])
+        else:
+            key = rec.get(self.ext)
+            if not key:
+                return fail("REQUIRED_FIELD_MISSING", f"Required fields are missing: [{self.ext}]", [self.ext])
+            existing = by_key.get(key)
         missing = [f for f in REQUIRED if rec.get(f) in (None, "")]
         if missing:
             return fail("REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]", missing)
@@ -165,28 +179,43 @@ class FakeSalesforce:
             dt.date.fromisoformat(rec["StartDate"])
         except (TypeError, ValueError):
             return fail("INVALID_TYPE_ON_FIELD_IN_RECORD", "StartDate: value not of required type", ["StartDate"])
-        fields = {k: v for k, v in rec.items() if k != "attributes"}
-        existing = by_key.get(key)
+        fields = {k: v for k, v in rec.items() if k not in ("attributes", "Id")}
+        merged = {**(existing or {}), **fields}
+        clash = [r["Id"] for r in self.records.values()
+                 if self.natural_key(r) == self.natural_key(merged) and (existing is None or r["Id"] != existing["Id"])]
+        if clash:  # one quota per owner x period x product family x forecast type
+            return fail("DUPLICATE_VALUE", f"duplicate value found: quota already exists with id: {clash[0]}")
         if existing is not None:
             existing.update(fields)
             return {"id": existing["Id"], "success": True, "errors": [], "created": False}
         new = {"Id": self.new_id(), **fields}
         self.records[new["Id"]] = new
-        by_key[key] = new
+        if key is not None:
+            by_key[key] = new
         return {"id": new["Id"], "success": True, "errors": [], "created": True}
 
     def query(self, soql: str) -> tuple[int, object]:
-        m = re.fullmatch(r"SELECT (.+?) FROM ForecastingQuota WHERE (\w+) IN \((.*)\)", soql.strip(), re.S)
+        soql = soql.strip()
+        by_ext = re.fullmatch(r"SELECT (.+?) FROM ForecastingQuota WHERE (\w+) IN \((.*)\)", soql, re.S)
+        by_owner = re.fullmatch(r"SELECT (.+?) FROM ForecastingQuota WHERE QuotaOwnerId IN \((.*?)\) "
+                                r"AND StartDate >= (\S+) AND StartDate <= (\S+?)(?: AND ForecastingTypeId = '([^']*)')?",
+                                soql, re.S)
+        m = by_owner or by_ext
         if not m:
-            return 400, [{"errorCode": "MALFORMED_QUERY", "message": "this fake understands only "
-                                                                     "SELECT ... FROM ForecastingQuota WHERE f IN (...)"}]
+            return 400, [{"errorCode": "MALFORMED_QUERY", "message": "this fake understands only SELECT ... FROM "
+                                                                     "ForecastingQuota WHERE f IN (...) [AND StartDate ...]"}]
         fields = [f.strip() for f in m.group(1).split(",")]
-        values = [unescape for unescape in (_unquote_soql(v) for v in re.findall(r"'((?:[^'\\]|\\.)*)'", m.group(3)))]
+        in_list = m.group(2) if by_owner else m.group(3)
+        values = set(_unquote_soql(v) for v in re.findall(r"'((?:[^'\\]|\\.)*)'", in_list))
         if len(values) > 200:
             return 400, [{"errorCode": "QUERY_TOO_COMPLICATED", "message": "too many values"}]
         with self._lock:
-            wanted = set(values)
-            hits = [r for r in self.records.values() if r.get(m.group(2)) in wanted]
+            if by_owner:
+                lo, hi, ftype = by_owner.group(3), by_owner.group(4), by_owner.group(5)
+                hits = [r for r in self.records.values() if r.get("QuotaOwnerId") in values
+                        and lo <= r.get("StartDate", "") <= hi and (ftype is None or r.get("ForecastingTypeId") == ftype)]
+            else:
+                hits = [r for r in self.records.values() if r.get(m.group(2)) in values]
         recs = [{"attributes": {"type": "ForecastingQuota", "url": f"/services/data/v62.0/sobjects/ForecastingQuota/{r['Id']}"},
                  **{f: r.get(f) for f in fields}} for r in hits]
         return 200, {"totalSize": len(recs), "done": True, "records": recs}

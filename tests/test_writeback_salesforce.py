@@ -170,3 +170,25 @@ def test_cli_push_to_salesforce_and_a_failed_login_without_secrets(fake, data_di
     assert "not-the-secret-42" not in res.output and CLIENT_ID not in res.output
     log = wb.read_audit_log(get_settings())
     assert [r["status"] for r in log] == ["failed", "partial"]  # the failed attempt is logged too
+
+
+def test_natural_key_mode_for_orgs_without_a_key_field(fake):
+    """SALESOPS_SALESFORCE_EXTERNAL_ID_FIELD=Id: quotas matched on owner x month x family, upsert on Id."""
+    fake.records["0J9MANUAL0000001AAA"] = {"Id": "0J9MANUAL0000001AAA", "QuotaOwnerId": A, "StartDate": "2027-01-01",
+                                           "QuotaAmount": D("90.00"), "CurrencyIsoCode": "CNY", "ProductFamily": "Sensors"}
+    recs = [quota(A, JAN, "Sensors", "100.00"), quota(A, JAN, None, "100.00"), quota(B, JAN, "Sensors", "80.00")]
+    res = wb.push(recs, sink_for(fake, SALESOPS_SALESFORCE_EXTERNAL_ID_FIELD="Id"), apply=True)
+    assert (res.inserted, res.updated, res.unchanged, res.rejected) == (2, 1, 0, 0)
+    assert fake.api_calls("upsert")[-1][1].endswith("/composite/sobjects/ForecastingQuota/Id")
+    assert fake.records["0J9MANUAL0000001AAA"]["QuotaAmount"] == D("100.00")  # updated in place
+    assert len(fake.records) == 3
+    again = wb.push(recs, sink_for(fake, SALESOPS_SALESFORCE_EXTERNAL_ID_FIELD="Id"), apply=True)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3) and len(fake.records) == 3
+
+
+def test_a_quota_made_by_hand_under_another_key_is_a_duplicate_not_a_second_quota(fake):
+    fake.records["0J9MANUAL0000001AAA"] = {"Id": "0J9MANUAL0000001AAA", "QuotaOwnerId": A, "StartDate": "2027-01-01",
+                                           "QuotaAmount": D("90.00"), "CurrencyIsoCode": "CNY", "ProductFamily": "Sensors"}
+    res = wb.push([quota(A, JAN, "Sensors", "100.00")], sink_for(fake), apply=True)
+    assert res.rejected == 1 and res.rows[0].reason == ("Salesforce refused the record: DUPLICATE_VALUE: duplicate value "
+                                                        "found: quota already exists with id: 0J9MANUAL0000001AAA")

@@ -13,7 +13,10 @@ in an error message:
     SALESOPS_SALESFORCE_API_VERSION    default 62.0
 
 Reading the current state: SOQL `SELECT ... FROM ForecastingQuota WHERE <ext> IN (...)`
-(200 keys per query). Applying: `PATCH /services/data/vXX.X/composite/sobjects/ForecastingQuota/<ext>`
+(200 keys per query). ForecastingQuota is not customizable in every org; with
+SALESOPS_SALESFORCE_EXTERNAL_ID_FIELD=Id the sink matches quotas on their natural key
+(QuotaOwnerId x StartDate x ProductFamily, of the configured ForecastingTypeId) instead, and
+upserts on `Id` (records carrying the found Id are updated, the others created). Applying: `PATCH /services/data/vXX.X/composite/sobjects/ForecastingQuota/<ext>`
 with `allOrNone: false` and at most 200 records per call; each record's result
 (`success`, `created`, `errors`) becomes the row's result.
 """
@@ -158,7 +161,23 @@ class SalesforceQuotaSink:
                 refused[r.key] = f"StartDate {v.get('StartDate')!r} is not the first day of a month"
         return refused
 
+    @property
+    def by_natural_key(self) -> bool:
+        """External id field `Id`: the org has no key field on ForecastingQuota; match on the natural key."""
+        return self.creds.external_id_field == "Id"
+
+    @staticmethod
+    def _values(rec: Mapping[str, Any]) -> dict[str, Any]:
+        values = {f: rec.get(f) for f in FIELDS}
+        if isinstance(values["StartDate"], str):
+            values["StartDate"] = date.fromisoformat(values["StartDate"])
+        if values["QuotaAmount"] is not None:
+            values["QuotaAmount"] = Decimal(str(values["QuotaAmount"]))
+        return values
+
     def read_current(self, keys: Sequence[str]) -> dict[str, Current]:
+        if self.by_natural_key:
+            return self._read_by_natural_key(keys)
         ext = self.creds.external_id_field
         out: dict[str, Current] = {}
         for i in range(0, len(keys), MAX_RECORDS_PER_CALL):
@@ -167,12 +186,38 @@ class SalesforceQuotaSink:
                     f"WHERE {ext} IN ({', '.join(_soql_quote(k) for k in chunk)})")
             res = self._call("query", self.sf.query_all, soql)
             for rec in res["records"]:
-                values = {f: rec.get(f) for f in FIELDS}
-                if isinstance(values["StartDate"], str):
-                    values["StartDate"] = date.fromisoformat(values["StartDate"])
-                if values["QuotaAmount"] is not None:
-                    values["QuotaAmount"] = Decimal(str(values["QuotaAmount"]))
-                out[rec[ext]] = Current(values, ref=rec["Id"])
+                out[rec[ext]] = Current(self._values(rec), ref=rec["Id"])
+        return out
+
+    def _read_by_natural_key(self, keys: Sequence[str]) -> dict[str, Current]:
+        """Quotas of the keys' owners and months (of the configured forecast type), matched on
+        QuotaOwnerId x StartDate x ProductFamily; a key held twice is an error for that key."""
+        from salesops.writeback.quotas import parse_quota_key
+
+        wanted = {parse_quota_key(k): k for k in keys}
+        owners = sorted({o for o, _, _ in wanted})
+        lo, hi = min(d for _, d, _ in wanted), max(d for _, d, _ in wanted)
+        ftype = (f" AND ForecastingTypeId = {_soql_quote(self.creds.forecasting_type_id)}"
+                 if self.creds.forecasting_type_id else "")
+        found: dict[str, list[Mapping[str, Any]]] = {}
+        for i in range(0, len(owners), MAX_RECORDS_PER_CALL):
+            chunk = owners[i:i + MAX_RECORDS_PER_CALL]
+            soql = (f"SELECT Id, {', '.join(FIELDS)} FROM ForecastingQuota "
+                    f"WHERE QuotaOwnerId IN ({', '.join(_soql_quote(o) for o in chunk)}) "
+                    f"AND StartDate >= {lo.isoformat()} AND StartDate <= {hi.isoformat()}{ftype}")
+            for rec in self._call("query", self.sf.query_all, soql)["records"]:
+                v = self._values(rec)
+                k = wanted.get((v["QuotaOwnerId"], v["StartDate"], v["ProductFamily"] or None))
+                if k is not None:
+                    found.setdefault(k, []).append(rec)
+        out = {}
+        for k, recs in found.items():
+            if len(recs) > 1:
+                ids = ", ".join(sorted(r["Id"] for r in recs))
+                out[k] = Current(self._values(recs[0]), error=f"Salesforce holds {len(recs)} ForecastingQuota records "
+                                                               f"for this owner, month and product family ({ids})")
+            else:
+                out[k] = Current(self._values(recs[0]), ref=recs[0]["Id"])
         return out
 
     def apply(self, changes: Sequence[Change]) -> list[RowResult]:
@@ -181,7 +226,11 @@ class SalesforceQuotaSink:
         ext = self.creds.external_id_field
         records = []
         for c in changes:
-            rec = {"attributes": {"type": self.object}, ext: c.key, **{f: _json_number(c.values.get(f)) for f in FIELDS}}
+            rec = {"attributes": {"type": self.object}, **{f: _json_number(c.values.get(f)) for f in FIELDS}}
+            if not self.by_natural_key:
+                rec[ext] = c.key
+            elif c.action != INSERT:
+                rec["Id"] = c.ref  # upsert on Id: records with an Id are updated, the others created
             if self.creds.forecasting_type_id:
                 rec["ForecastingTypeId"] = self.creds.forecasting_type_id
             records.append(rec)
