@@ -115,8 +115,8 @@ def test_apply_inserts_updates_rejects_and_a_rerun_changes_nothing(settings, crm
     assert (res.inserted, res.updated, res.unchanged, res.rejected) == (6, 3, 1, 2)
     assert res.status == "partial"
     reasons = {r.key: r.reason for r in res.rows if r.action == "reject"}
-    assert reasons == {quota_key(Z, JAN, "Sensors"): f"QuotaOwnerId {Z} is not a CRM user (user.id)",
-                       quota_key(Z, JAN, None): f"QuotaOwnerId {Z} is not a CRM user (user.id)"}
+    assert reasons == {quota_key(Z, JAN, "Sensors"): f"QuotaOwnerId {Z} is not a CRM user (user.id, not deleted)",
+                       quota_key(Z, JAN, None): f"QuotaOwnerId {Z} is not a CRM user (user.id, not deleted)"}
     q = crm_quotas(crm)
     assert len(q) == 5 + 6
     assert q[(A, JAN, "Sensors")]["quota_amount"] == D("100.00") and q[(A, JAN, "Sensors")]["id"] == "0J9Q2"

@@ -88,6 +88,9 @@ def test_push_job_is_a_dry_run_unless_apply_and_refuses_after_a_failed_night(set
         dry = job.execute_in_process(instance=instance)
         md = dry.asset_materializations_for_node("writeback__crm_quotas")[0].metadata
         assert md["dry_run"].value is True and md["inserted"].value == 6 and md["rejected"].value == 2
+        (check,) = dry.get_asset_check_evaluations()
+        assert check.check_name == "no_rejected_rows" and not check.passed  # Z's two rows: a warning, not a failure
+        assert check.severity == dg.AssetCheckSeverity.WARN
         assert crm_quotas(crm) == before
         applied = job.execute_in_process(instance=instance, run_config={"ops": {"writeback__crm_quotas": {"config": {"apply": True}}}})
         md = applied.asset_materializations_for_node("writeback__crm_quotas")[0].metadata

@@ -83,7 +83,7 @@ def make_crm(path: Path | sa.Engine, quotas: list[tuple] | None = None) -> sa.En
     with eng.begin() as conn:
         for name in ("user", "product_2", "forecasting_quota"):
             tables[name].create(conn)
-        conn.execute(tables["user"].insert(), [{"id": u, "name": f"Rep {u[-5]}", "is_active": True} for u in (A, B, C)])
+        conn.execute(tables["user"].insert(), [{"id": u, "name": f"Rep {u[-5]}", "is_active": True, "is_deleted": False} for u in (A, B, C)])
         conn.execute(tables["product_2"].insert(), [{"id": f"01t{i}", "name": f, "family": f}
                                                     for i, f in enumerate(("Sensors", "Gateways", "Analytics"))])
         if quotas is None:

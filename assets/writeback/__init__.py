@@ -50,7 +50,19 @@ def _gated(context, fn, *args, **kwargs):
         raise dg.Failure(description=str(exc)) from None
 
 
+def _no_rejected_rows(key: dg.AssetKey) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec("no_rejected_rows", asset=key, description="Every record was accepted (or unchanged); "
+                             "rejected rows and their reasons are in the metadata and writeback.audit_rows.")
+
+
+def _result(result, where: str) -> dg.MaterializeResult:
+    return dg.MaterializeResult(metadata=_metadata(result, where), check_results=[dg.AssetCheckResult(
+        check_name="no_rejected_rows", passed=result.rejected == 0, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"rejected": result.rejected, "push_id": result.push_id})])
+
+
 @dg.asset(key=QUOTAS_KEY, group_name="writeback", deps=[TARGETS_KEY], pool=WAREHOUSE_POOL,
+          check_specs=[_no_rejected_rows(QUOTAS_KEY)],
           description="Quotas of the published target ledger pushed to the CRM's forecasting_quota (or Salesforce "
                       "ForecastingQuota): keyed upsert, diff-only, dry run unless config apply: true.")
 def crm_quotas(context: dg.AssetExecutionContext, config: QuotaPushConfig,
@@ -62,10 +74,11 @@ def crm_quotas(context: dg.AssetExecutionContext, config: QuotaPushConfig,
                     include_total=config.include_total)
     context.log.info(f"{'dry run: would change' if result.dry_run else 'changed'} {result.inserted} inserted, "
                      f"{result.updated} updated, {result.unchanged} unchanged, {result.rejected} rejected")
-    return dg.MaterializeResult(metadata=_metadata(result, target_label(s, config.target)))
+    return _result(result, target_label(s, config.target))
 
 
 @dg.asset(key=PAYROLL_KEY, group_name="writeback", deps=[PAYOUTS_KEY], pool=WAREHOUSE_POOL,
+          check_specs=[_no_rejected_rows(PAYROLL_KEY)],
           description="Approved payouts pushed to the payroll input table (payee x period x pay code): keyed "
                       "upsert, diff-only, approved periods only, dry run unless config apply: true.")
 def payroll(context: dg.AssetExecutionContext, config: PayrollPushConfig,
@@ -76,7 +89,7 @@ def payroll(context: dg.AssetExecutionContext, config: PayrollPushConfig,
     result = _gated(context, push_payroll, s, period=config.period, apply=config.apply)
     context.log.info(f"{'dry run: would change' if result.dry_run else 'changed'} {result.inserted} inserted, "
                      f"{result.updated} updated, {result.unchanged} unchanged, {result.rejected} rejected")
-    return dg.MaterializeResult(metadata=_metadata(result, target_label(s, "payroll")))
+    return _result(result, target_label(s, "payroll"))
 
 
 writeback_assets = [crm_quotas, payroll]

@@ -104,7 +104,7 @@ class CrmQuotaSink:
         self.engine = engine or sa.create_engine(url)
         md = sa.MetaData()
         self.table = sqlalchemy_table(load_source("crm").table("forecasting_quota"), md)
-        self.users = sa.Table("user", md, sa.Column("id", sa.String))
+        self.users = sa.Table("user", md, sa.Column("id", sa.String), sa.Column("is_deleted", sa.Boolean))
         self.products = sa.Table("product_2", md, sa.Column("family", sa.String))
         self._forecasting_type_id = forecasting_type_id
 
@@ -127,7 +127,9 @@ class CrmQuotaSink:
         known: set[str] = set()
         with self.engine.connect() as conn:
             for chunk in _chunks(owners, CHUNK):
-                known.update(x[0] for x in conn.execute(sa.select(self.users.c.id).where(self.users.c.id.in_(chunk))))
+                u = self.users
+                known.update(x[0] for x in conn.execute(sa.select(u.c.id).where(u.c.id.in_(chunk),
+                                                                                u.c.is_deleted.is_not(True))))
             families = {x[0] for x in conn.execute(sa.select(self.products.c.family).distinct()) if x[0]}
         for r in records:
             v = r.values
@@ -135,7 +137,7 @@ class CrmQuotaSink:
             if not v.get("QuotaOwnerId"):
                 reason = "QuotaOwnerId is missing"
             elif v["QuotaOwnerId"] not in known:
-                reason = f"QuotaOwnerId {v['QuotaOwnerId']} is not a CRM user (user.id)"
+                reason = f"QuotaOwnerId {v['QuotaOwnerId']} is not a CRM user (user.id, not deleted)"
             elif not isinstance(v.get("StartDate"), date) or v["StartDate"].day != 1:
                 reason = f"StartDate {v.get('StartDate')!r} is not the first day of a month"
             elif v.get("ProductFamily") is not None and v["ProductFamily"] not in families:
