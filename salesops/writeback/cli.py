@@ -76,6 +76,8 @@ def _show(result, where: str, show: int) -> None:
 
 
 def _run(fn, *args, **kwargs):
+    import sqlalchemy as sa
+
     from salesops.writeback.gate import PushBlocked
     from salesops.writeback.payroll import PeriodNotApproved
     from salesops.writeback.salesforce import SalesforceError
@@ -84,6 +86,9 @@ def _run(fn, *args, **kwargs):
         return fn(*args, **kwargs)
     except (PushBlocked, PeriodNotApproved, SalesforceError, FileNotFoundError, ValueError) as exc:
         console.print(f"[red]{exc}[/]", markup=True, highlight=False)
+        raise typer.Exit(1) from None
+    except sa.exc.DBAPIError as exc:  # e.g. the warehouse is locked by a running night
+        console.print(f"[red]database error: {type(exc.orig).__name__}: {exc.orig}[/]", highlight=False)
         raise typer.Exit(1) from None
 
 
