@@ -19,8 +19,10 @@ from assets.compensation import build_compensation_assets
 from assets.ingest import build_ingest_assets
 from assets.publish import build_publish_asset
 from assets.transform import build_dbt_assets, dbt_project
+from assets.writeback import writeback_assets
 from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.resources import SettingsResource
+from orchestration.writeback_jobs import writeback_jobs, writeback_schedules, writeback_sensors
 from salesops.contracts import SOURCES
 from salesops.settings import get_settings
 
@@ -30,9 +32,10 @@ def build_definitions(executor: str = "in_process") -> dg.Definitions:
     dbt = build_dbt_assets()  # one op per dbt stage (see assets/transform dbt_stages)
     return dg.Definitions(
         assets=[*(build_ingest_assets(s) for s in SOURCES), *dbt, build_publish_asset(*dbt),
-                *build_compensation_assets(*dbt)],
-        jobs=[nightly_job],
-        schedules=[nightly_schedule],
+                *build_compensation_assets(*dbt), *writeback_assets],
+        jobs=[nightly_job, *writeback_jobs],
+        schedules=[nightly_schedule, *writeback_schedules],
+        sensors=writeback_sensors,
         resources={
             "settings": SettingsResource(),
             "dlt": DagsterDltResource(),

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     reporting_currency: str = "CNY"
     # Validation: an ingest check blocks downstream when more than this share of a batch is quarantined.
     quarantine_max_share: float = Field(0.01, ge=0, le=1)
+    # Writeback targets (SQLAlchemy URLs with write access; empty -> the CRM / HR source URL, i.e. the
+    # demo's SQLite files). Salesforce credentials are read from SALESOPS_SALESFORCE_* only (writeback/salesforce.py).
+    crm_writeback_url: str = ""
+    payroll_url: str = ""
+    # Scheduled and sensor-triggered pushes apply their changes (true) or only preview them (false).
+    writeback_auto_apply: bool = False
 
     @field_validator("data_dir")
     @classmethod

@@ -25,6 +25,8 @@ The company (scale 1; `scale` multiplies volume, not shape):
   splits, ~30k leads, ~150k tasks, ~40k events, monthly quotas per rep; ERP
   orders for every won deal, cancellations, returns, invoices, payments, GL
   sales expenses by cost center, monthly average and plan FX rates.
+* The HR database also holds an empty `payroll_input` table: the payroll system's input, which
+  `salesops push payroll` writes (a writeback target, not an ingested source).
 * Seasonality: wins cluster in the last weeks of each quarter; Chinese New Year,
   Labour Day and Golden Week are non-working days on the China calendar.
 * Timestamps are naive UTC between 01:00 and 10:00 (09:00-18:00 Asia/Shanghai),
@@ -59,6 +61,7 @@ from salesops.demo.org import Org, write_hr, write_users
 from salesops.demo.pipeline import Crm
 from salesops.demo.storage import SourceWriter
 from salesops.demo.workdays import WorkCalendar
+from salesops.writeback.payroll import create_payroll_input
 
 DEMO_AS_OF = date(2026, 11, 26)  # fixed, so the same seed gives the same bytes
 GENERATOR_VERSION = "1"
@@ -117,6 +120,7 @@ def generate(out_dir: Path, *, scale: float = 1.0, seed: int = 42, as_of: date =
         crm.events()
         crm.quotas()
         write_erp(writers["erp"], rng, crm, org, cals, plan_usd)
+        create_payroll_input(writers["hr"].conn)  # empty: a writeback target, not a source (docs/writeback.md)
         counts: dict[str, int] = {}
         for name in SOURCES:  # commit all three before replacing any existing file
             for table, n in writers[name].commit().items():
