@@ -1,7 +1,7 @@
 """Territory design asset: a proposal in planning.territory_proposals (never applied automatically;
 `salesops territories apply --proposal ID` is the approval)."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import dagster as dg
 
@@ -37,7 +37,7 @@ def territory_proposals(config: TerritoryProposalConfig, settings: SettingsResou
     as_of = date.fromisoformat(config.as_of) if config.as_of else resolve_as_of(s)
     cfg = load_config(config.config_path or None)
     proposal = propose(read_accounts(s), read_people(s, as_of), cfg, as_of=as_of,
-                       created_at=datetime.now(timezone.utc).replace(tzinfo=None), region=config.region or None)
+                       created_at=datetime.now(UTC).replace(tzinfo=None), region=config.region or None)
     written = write_proposal(s, proposal)
     return dg.MaterializeResult(metadata={
         "proposal_id": proposal.proposal_id,

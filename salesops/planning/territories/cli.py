@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from typing import Annotated
 
@@ -38,7 +38,7 @@ def propose_command(
     """Solve per region, print balance before/after and disruption, write planning.territory_proposals.
 
     Nothing else changes: the alignment is written only by `salesops territories apply`."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from salesops.planning.territories.config import TerritoryConfigError, load_config
     from salesops.planning.territories.propose import propose
@@ -57,7 +57,7 @@ def propose_command(
         with console.status(f"reading accounts and reps as of {day} ..."):
             accounts, people = read_accounts(settings), read_people(settings, day)
         with console.status(f"solving ({cfg.solver.method}) per region ..."):
-            proposal = propose(accounts, people, cfg, as_of=day, created_at=datetime.now(timezone.utc).replace(tzinfo=None),
+            proposal = propose(accounts, people, cfg, as_of=day, created_at=datetime.now(UTC).replace(tzinfo=None),
                                region=region)
         written = write_proposal(settings, proposal)
     except TerritoryConfigError as exc:
@@ -129,7 +129,7 @@ def apply_command(
 ) -> None:
     """Approve a proposal: write its accounts to planning.territory_alignment (effective dated)."""
     import getpass
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from salesops.planning.territories.config import TerritoryConfigError
     from salesops.planning.territories.store import apply_proposal
@@ -137,7 +137,7 @@ def apply_command(
 
     try:
         result = apply_proposal(get_settings(), proposal,
-                                approved_at=datetime.now(timezone.utc).replace(tzinfo=None),
+                                approved_at=datetime.now(UTC).replace(tzinfo=None),
                                 approved_by=approved_by or getpass.getuser(),
                                 effective_from=date.fromisoformat(effective_from) if effective_from else None)
     except TerritoryConfigError as exc:
