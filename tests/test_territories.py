@@ -179,7 +179,7 @@ def test_heuristic_vs_solver_on_small_random_cases():
                 assert mip.assignment[u.unit_id] == heur.assignment[u.unit_id] == u.locked_to
         gaps.append(heur.objective - best.objective)
     assert sum(gaps) / len(gaps) < 0.02  # mean absolute objective gap (objective ~ 0.1-1.5)
-    assert sum(g < 1e-9 for g in gaps) >= 25  # greedy finds the optimum in most small cases
+    assert sum(g < 1e-9 for g in gaps) >= 30  # measured: 35 of 40 optimal, mean gap 0.012
 
 
 # ---------------------------------------------------------------- bad input: clear errors naming item and rule

@@ -96,83 +96,99 @@ def exhaustive(problem: RegionProblem, weights: Objective) -> Solution:
     return Solution(assignment, best, "exhaustive", "optimal", 0.0, time.perf_counter() - start)
 
 
-def greedy(problem: RegionProblem, weights: Objective, *, swap_limit: int = 300) -> Solution:
-    """Greedy construction + local search (documented in docs/territories.md).
+def greedy(problem: RegionProblem, weights: Objective, *, swap_limit: int = 2000) -> Solution:
+    """Greedy construction + local search, from two starts; the better result wins
+    (documented in docs/territories.md).
 
-    1. Locked units go to their owner.
-    2. Free units, largest first (by wp*potential share + ww*workload share), each go to the territory
-       where they raise the objective least, counting its imbalance against the final targets
-       (ties: the current owner, then the lower rep id).
-    3. Local search until nothing improves: move one unit to another territory; then (if at most
-       `swap_limit` free units) swap two units between territories. Each accepted step lowers the
-       objective, so it stops.
+    Start 1 (balance first): locked units go to their owner; free units, largest first (by
+    wp*potential share + ww*workload share), each go to the territory where they raise the objective
+    least, imbalance counted against the final targets (ties: least moved potential, then rep id).
+    Start 2 (disruption first): every unit stays with the territory that owns most of it.
+    Local search on each until nothing improves: move one unit to another territory; when no move
+    helps (and at most `swap_limit` free units) swap two units between territories. Every accepted
+    step lowers the objective, so it stops.
     """
     _check(problem)
     start = time.perf_counter()
     s = _Shares(problem, weights)
     T, n = len(s.reps), len(s.units)
-    P, W = [0.0] * T, [0.0] * T
-    idx = [-1] * n
+    free = [i for i in range(n) if sum(s.allowed[i]) > 1]
+    fixed = {i: s.allowed[i].index(True) for i in range(n) if sum(s.allowed[i]) == 1}
 
-    def dev(loads: list[float], t: int, delta: float) -> float:
-        return abs(loads[t] + delta - s.share[t]) - abs(loads[t] - s.share[t])
-
-    def put(i: int, t: int) -> None:
-        idx[i] = t
-        P[t] += s.p[i]
-        W[t] += s.w[i]
-
-    def take(i: int) -> None:
-        t = idx[i]
-        P[t] -= s.p[i]
-        W[t] -= s.w[i]
-        idx[i] = -1
-
-    def add_cost(i: int, t: int) -> float:
-        return s.wp * dev(P, t, s.p[i]) + s.ww * dev(W, t, s.w[i]) + s.wd * s.moved[i][t]
-
-    free = []
-    for i in range(n):
-        locked = [t for t in range(T) if s.allowed[i][t]]
-        if len(locked) == 1:
-            put(i, locked[0])
-        else:
-            free.append(i)
-    free.sort(key=lambda i: (-(s.wp * s.p[i] + s.ww * s.w[i]), s.units[i].unit_id))
+    constructed = _Search(s, fixed)
+    for i in sorted(free, key=lambda i: (-(s.wp * s.p[i] + s.ww * s.w[i]), s.units[i].unit_id)):
+        constructed.put(i, min(range(T), key=lambda t: (round(constructed.add_cost(i, t), 12), s.moved[i][t],
+                                                        s.reps[t])))
+    stay = _Search(s, fixed)
     for i in free:
-        put(i, min(range(T), key=lambda t: (round(add_cost(i, t), 12), s.moved[i][t], s.reps[t])))
+        stay.put(i, min((t for t in range(T) if s.allowed[i][t]), key=lambda t: (s.moved[i][t], s.reps[t])))
+    best = min((constructed, stay), key=lambda x: (x.improve(free, swap_limit), x is stay))
+    assignment = {u.unit_id: s.reps[t] for u, t in zip(s.units, best.idx, strict=True)}
+    return Solution(assignment, s.value(best.idx), "greedy", "heuristic", None, time.perf_counter() - start)
 
-    improved = True
-    while improved:
-        improved = False
-        for i in free:  # single moves
-            t0 = idx[i]
-            take(i)
-            here = add_cost(i, t0)
-            best_t = min(range(T), key=lambda t: (add_cost(i, t), t != t0))
-            if add_cost(i, best_t) < here - 1e-12:
-                put(i, best_t)
-                improved = True
-            else:
-                put(i, t0)
-        if improved or len(free) > swap_limit:
-            continue
-        for a, b in itertools.combinations(free, 2):  # swaps
-            ta, tb = idx[a], idx[b]
-            if ta == tb or not (s.allowed[a][tb] and s.allowed[b][ta]):
+
+class _Search:
+    """An assignment under construction with its territory loads (shares)."""
+
+    def __init__(self, s: _Shares, fixed: dict[int, int]):
+        self.s = s
+        T = len(s.reps)
+        self.P, self.W = [0.0] * T, [0.0] * T
+        self.idx = [-1] * len(s.units)
+        for i, t in fixed.items():
+            self.put(i, t)
+
+    def dev(self, loads: list[float], t: int, delta: float) -> float:
+        return abs(loads[t] + delta - self.s.share[t]) - abs(loads[t] - self.s.share[t])
+
+    def put(self, i: int, t: int) -> None:
+        self.idx[i] = t
+        self.P[t] += self.s.p[i]
+        self.W[t] += self.s.w[i]
+
+    def take(self, i: int) -> None:
+        t = self.idx[i]
+        self.P[t] -= self.s.p[i]
+        self.W[t] -= self.s.w[i]
+        self.idx[i] = -1
+
+    def add_cost(self, i: int, t: int) -> float:
+        s = self.s
+        return s.wp * self.dev(self.P, t, s.p[i]) + s.ww * self.dev(self.W, t, s.w[i]) + s.wd * s.moved[i][t]
+
+    def improve(self, free: list[int], swap_limit: int) -> float:
+        s, idx, P, W = self.s, self.idx, self.P, self.W
+        T = len(s.reps)
+        improved = True
+        while improved:
+            improved = False
+            for i in free:  # single moves
+                t0 = idx[i]
+                self.take(i)
+                here = self.add_cost(i, t0)
+                best_t = min((t for t in range(T) if s.allowed[i][t]), key=lambda t: (self.add_cost(i, t), t != t0))
+                if self.add_cost(i, best_t) < here - 1e-12:
+                    self.put(i, best_t)
+                    improved = True
+                else:
+                    self.put(i, t0)
+            if improved or len(free) > swap_limit:
                 continue
-            dp, dw = s.p[b] - s.p[a], s.w[b] - s.w[a]
-            delta = (s.wp * (dev(P, ta, dp) + dev(P, tb, -dp)) + s.ww * (dev(W, ta, dw) + dev(W, tb, -dw))
-                     + s.wd * (s.moved[a][tb] + s.moved[b][ta] - s.moved[a][ta] - s.moved[b][tb]))
-            if delta < -1e-12:
-                take(a)
-                take(b)
-                put(a, tb)
-                put(b, ta)
-                improved = True
-                break
-    assignment = {u.unit_id: s.reps[t] for u, t in zip(s.units, idx, strict=True)}
-    return Solution(assignment, s.value(idx), "greedy", "heuristic", None, time.perf_counter() - start)
+            for a, b in itertools.combinations(free, 2):  # swaps (every improving pair in one pass)
+                ta, tb = idx[a], idx[b]
+                if ta == tb or not (s.allowed[a][tb] and s.allowed[b][ta]):
+                    continue
+                dp, dw = s.p[b] - s.p[a], s.w[b] - s.w[a]
+                delta = (s.wp * (self.dev(P, ta, dp) + self.dev(P, tb, -dp))
+                         + s.ww * (self.dev(W, ta, dw) + self.dev(W, tb, -dw))
+                         + s.wd * (s.moved[a][tb] + s.moved[b][ta] - s.moved[a][ta] - s.moved[b][tb]))
+                if delta < -1e-12:
+                    self.take(a)
+                    self.take(b)
+                    self.put(a, tb)
+                    self.put(b, ta)
+                    improved = True
+        return s.value(idx)
 
 
 def solve_highs(problem: RegionProblem, weights: Objective, solver: Solver | None = None) -> Solution:
