@@ -19,6 +19,7 @@ from assets.publish import build_publish_asset
 from assets.territories import territory_proposals
 from assets.transform import build_dbt_assets, dbt_project
 from orchestration.jobs import nightly_job, nightly_schedule
+from orchestration.territories_jobs import territory_proposal_job
 from orchestration.resources import SettingsResource
 from salesops.contracts import SOURCES
 from salesops.settings import get_settings
@@ -29,7 +30,7 @@ def build_definitions(executor: str = "in_process") -> dg.Definitions:
     dbt = build_dbt_assets()
     return dg.Definitions(
         assets=[*(build_ingest_assets(s) for s in SOURCES), dbt, build_publish_asset(dbt), territory_proposals],
-        jobs=[nightly_job],
+        jobs=[nightly_job, territory_proposal_job],
         schedules=[nightly_schedule],
         resources={
             "settings": SettingsResource(),

@@ -9,7 +9,7 @@ DBT_OP = "dbt_build"
 
 nightly_job = dg.define_asset_job(
     NIGHTLY_JOB,
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(["planning", "territory_proposals"]),  # on demand
     description="Ingest CRM/ERP/HR (validated) -> dbt build -> publish the marts for BI readers.",
     tags={"salesops/kind": "nightly"},
 )

@@ -140,3 +140,20 @@ def test_asset_writes_a_proposal_and_applies_nothing(warehouse: Path, data_dir: 
     assert meta["cv_potential_before"].value == pytest.approx(0.666667)
     assert meta["cv_potential_after"].value == 0
     assert _count("territory_proposals") == 6 and not _has_table("territory_alignment")
+
+
+def test_definitions_run_the_proposal_on_demand_only(dbt_manifest):
+    import dagster as dg
+
+    from orchestration.definitions import build_definitions
+
+    defs = build_definitions()
+    key = dg.AssetKey(["planning", "territory_proposals"])
+    graph = defs.resolve_asset_graph()
+    node = graph.get(key)
+    assert node.group_name == "planning"
+    assert {dg.AssetKey(["staging", "stg_crm__accounts"]), dg.AssetKey(["intermediate", "int_reps_assigned"])} \
+        <= set(node.parent_keys)
+    assert defs.get_assets_def(key).op.pool == "warehouse"
+    assert key in defs.resolve_job_def("territory_proposal").asset_layer.selected_asset_keys
+    assert key not in defs.resolve_job_def("nightly").asset_layer.selected_asset_keys
