@@ -19,8 +19,8 @@ from assets.publish import build_publish_asset
 from assets.territories import territory_proposals
 from assets.transform import build_dbt_assets, dbt_project
 from orchestration.jobs import nightly_job, nightly_schedule
-from orchestration.territories_jobs import territory_proposal_job
 from orchestration.resources import SettingsResource
+from orchestration.territories_jobs import territory_proposal_job
 from salesops.contracts import SOURCES
 from salesops.settings import get_settings
 
