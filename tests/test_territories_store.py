@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -13,6 +12,7 @@ from typer.testing import CliRunner
 from salesops.cli import app
 from salesops.settings import get_settings
 from salesops.warehouse import read_rows
+from tests.postgres import postgres_url  # noqa: F401  (fixture)
 
 CONFIG = {
     "workload": {"segments": {"SMB": {"calls_per_year": 2, "hours_per_call": 1}}},
@@ -23,34 +23,44 @@ CONFIG = {
 }
 
 
+ACCOUNTS = [("c1", 100, "A"), ("c2", 90, "A"), ("c3", 60, "A"), ("c4", 50, "A"), ("c5", 40, "B"), ("c6", 20, "B")]
+
+
+def seed_warehouse(orphan: bool = False) -> None:
+    """The six cities of test_territories (A owns 100/90/60/50, B 40/20) in the dbt models the reader uses;
+    B was in R2 until 2024 (the current assignment wins), M is R1's manager, Q has no HR assignment
+    (orphan=True: Q owns acc-q, worth 5). Plain SQL through SQLAlchemy: DuckDB and PostgreSQL alike."""
+    import sqlalchemy as sa
+
+    from salesops.warehouse import transaction
+
+    with transaction(get_settings()) as conn:
+        conn.execute(sa.text("create schema staging"))
+        conn.execute(sa.text("create schema intermediate"))
+        conn.execute(sa.text("""create table staging.stg_crm__accounts (account_id varchar, owner_user_id varchar,
+            segment varchar, potential_amount decimal(18,2), billing_country varchar, billing_state varchar,
+            billing_city varchar, is_key_account boolean, account_name varchar)"""))
+        rows = ACCOUNTS + ([("q", 5, "Q")] if orphan else [])
+        conn.execute(sa.text("insert into staging.stg_crm__accounts values (:a, :o, 'SMB', :p, 'CN', 'P', :c, false, :n)"),
+                     [{"a": f"acc-{c}", "o": owner, "p": p, "c": c, "n": f"Account {c}"} for c, p, owner in rows])
+        conn.execute(sa.text("create table staging.stg_crm__users (user_id varchar, user_name varchar, is_active boolean)"))
+        conn.execute(sa.text("insert into staging.stg_crm__users values ('A','Ann',true),('B','Bo',true),"
+                             "('M','Mo',true),('Q','Qi',true)"))
+        conn.execute(sa.text("""create table intermediate.int_reps_assigned (user_id varchar, region_id varchar,
+            region_name varchar, sales_role varchar, termination_date date, valid_from_date date, valid_to_date date)"""))
+        conn.execute(sa.text("""insert into intermediate.int_reps_assigned values
+            ('A','R1','Region One','rep',null,'2020-01-01','9999-12-31'),
+            ('B','R2','Region Two','rep',null,'2020-01-01','2024-12-31'),
+            ('B','R1','Region One','rep',null,'2025-01-01','9999-12-31'),
+            ('M','R1','Region One','manager',null,'2020-01-01','9999-12-31'),
+            ('Q',null,null,null,null,'1900-01-01','9999-12-31')"""))
+
+
 @pytest.fixture
 def warehouse(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The six cities of test_territories (A owns 100/90/60/50, B 40/20) in the dbt models the reader uses;
-    B was in R2 until 2025 (the current assignment wins), M is R1's manager, Q has no HR assignment."""
+    """A DuckDB warehouse seeded with seed_warehouse(); returns the config file."""
     monkeypatch.setenv("SALESOPS_AS_OF", "2026-11-26")
-    path = get_settings().warehouse
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
-    con.execute("create schema staging; create schema intermediate")
-    con.execute("""create table staging.stg_crm__accounts (account_id varchar, owner_user_id varchar, segment varchar,
-        potential_amount decimal(18,2), billing_country varchar, billing_state varchar, billing_city varchar,
-        is_key_account boolean, account_name varchar)""")
-    for c, p, owner in [("c1", 100, "A"), ("c2", 90, "A"), ("c3", 60, "A"), ("c4", 50, "A"), ("c5", 40, "B"),
-                        ("c6", 20, "B")]:
-        con.execute("insert into staging.stg_crm__accounts values (?, ?, 'SMB', ?, 'CN', 'P', ?, false, ?)",
-                    [f"acc-{c}", owner, p, c, f"Account {c}"])
-    con.execute("create table staging.stg_crm__users (user_id varchar, user_name varchar, is_active boolean)")
-    con.execute("insert into staging.stg_crm__users values ('A','Ann',true),('B','Bo',true),('M','Mo',true),"
-                "('Q','Qi',true)")
-    con.execute("""create table intermediate.int_reps_assigned (user_id varchar, region_id varchar,
-        region_name varchar, sales_role varchar, termination_date date, valid_from_date date, valid_to_date date)""")
-    con.execute("""insert into intermediate.int_reps_assigned values
-        ('A','R1','Region One','rep',null,'2020-01-01','9999-12-31'),
-        ('B','R2','Region Two','rep',null,'2020-01-01','2024-12-31'),
-        ('B','R1','Region One','rep',null,'2025-01-01','9999-12-31'),
-        ('M','R1','Region One','manager',null,'2020-01-01','9999-12-31'),
-        ('Q',null,null,null,null,'1900-01-01','9999-12-31')""")
-    con.close()
+    seed_warehouse()
     cfg = tmp_path / "territories.yml"
     cfg.write_text(yaml.safe_dump(CONFIG), encoding="utf-8")
     return cfg
@@ -157,3 +167,41 @@ def test_definitions_run_the_proposal_on_demand_only(dbt_manifest):
     assert defs.get_assets_def(key).op.pool == "warehouse"
     assert key in defs.resolve_job_def("territory_proposal").asset_layer.selected_asset_keys
     assert key not in defs.resolve_job_def("nightly").asset_layer.selected_asset_keys
+
+
+def test_on_postgres_and_not_aligned_accounts_are_not_approved(data_dir, postgres_url, monkeypatch):  # noqa: F811
+    """Same reader and writers on PostgreSQL (own database); Q's account (owner without HR region) is
+    listed in the proposal with the reason but not written to the alignment."""
+    from datetime import datetime
+
+    import sqlalchemy as sa
+
+    from salesops.planning.territories.config import parse_config
+    from salesops.planning.territories.propose import propose
+    from salesops.planning.territories.source import read_accounts, read_people
+    from salesops.planning.territories.store import apply_proposal, write_proposal
+
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text("drop database if exists territories_test"))
+        conn.execute(sa.text("create database territories_test"))
+    admin.dispose()
+    monkeypatch.setenv("SALESOPS_WAREHOUSE_TARGET", "postgres")
+    monkeypatch.setenv("SALESOPS_WAREHOUSE_URL", postgres_url.rsplit("/", 1)[0] + "/territories_test")
+    seed_warehouse(orphan=True)
+    settings = get_settings()
+    as_of = datetime(2026, 11, 26).date()
+    cfg = parse_config({**CONFIG, "accounts_without_region": "keep"})
+    proposal = propose(read_accounts(settings), read_people(settings, as_of), cfg, as_of=as_of,
+                       created_at=datetime(2026, 11, 27, 1, 0))
+    assert write_proposal(settings, proposal) and not write_proposal(settings, proposal)
+    rows = {r["account_id"]: r for r in read_rows(settings, "select * from planning.territory_proposals")}
+    assert rows["acc-q"]["region_id"] is None and rows["acc-q"]["reason"].startswith("not aligned")
+    assert str(rows["acc-c1"]["potential"]) == "100.00" and rows["acc-c2"]["to_rep_id"] == "B"
+    result = apply_proposal(settings, proposal.proposal_id, approved_at=datetime(2026, 11, 27, 2, 0),
+                            approved_by="vp")
+    assert (result["inserted"], result["not_aligned"]) == (6, 1)
+    assert apply_proposal(settings, proposal.proposal_id, approved_at=datetime(2026, 11, 27, 3, 0),
+                          approved_by="vp")["already_applied"]
+    aligned = read_rows(settings, "select account_id from planning.territory_alignment order by account_id")
+    assert [r["account_id"] for r in aligned] == [f"acc-c{i}" for i in range(1, 7)]

@@ -147,5 +147,7 @@ def apply_command(
         console.print(f"proposal {proposal} was applied before: nothing changed", highlight=False)
         return
     console.print(f"[green]applied {proposal}[/] from {result['effective_from']}: {result['inserted']:,} alignment "
-                  f"rows written, {result['closed']:,} previous rows closed, {result['unchanged']:,} unchanged",
+                  f"rows written, {result['closed']:,} previous rows closed, {result['unchanged']:,} unchanged"
+                  + (f", {result['not_aligned']:,} not aligned (owner without region: not written)"
+                     if result["not_aligned"] else ""),
                   highlight=False)

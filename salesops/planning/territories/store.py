@@ -49,7 +49,8 @@ def write_proposal(settings: Settings, proposal: Proposal) -> bool:
 def apply_proposal(settings: Settings, proposal_id: str, *, approved_at: datetime, approved_by: str,
                    effective_from: date | None = None) -> dict:
     """The explicit approval: write the proposal's accounts into planning.territory_alignment from
-    `effective_from` (default: the day after the proposal's as-of date). Accounts whose open alignment row
+    `effective_from` (default: the day after the proposal's as-of date); accounts the proposal could
+    not align (owner without region) are not written. Accounts whose open alignment row
     already has the same rep and region are left as they are; other open rows are closed the day before.
     Returns counts; applying the same proposal twice changes nothing the second time."""
     with transaction(settings) as conn:
@@ -59,6 +60,7 @@ def apply_proposal(settings: Settings, proposal_id: str, *, approved_at: datetim
         rows = [dict(r._mapping) for r in conn.execute(sa.text(
             f'select account_id, region_id, to_rep_id, unit_id, as_of_date from "{SCHEMA}"."{PROPOSALS}" '
             'where proposal_id = :p order by account_id'), {"p": proposal_id})]
+        not_aligned = sum(1 for r in rows if r["region_id"] is None)
         if not rows:
             raise TerritoryConfigError(f"proposal {proposal_id}: unknown proposal id (rule: apply an id listed in "
                                        f"{SCHEMA}.{PROPOSALS})")
@@ -66,9 +68,10 @@ def apply_proposal(settings: Settings, proposal_id: str, *, approved_at: datetim
         already = conn.execute(sa.text(f'select count(*) from "{SCHEMA}"."{ALIGNMENT}" where proposal_id = :p'),
                                {"p": proposal_id}).fetchall()[0][0]
         start = effective_from or rows[0]["as_of_date"] + timedelta(days=1)
+        rows = [r for r in rows if r["region_id"] is not None]  # owner without region: not aligned, not approved
         if already:
             return {"proposal_id": proposal_id, "effective_from": start, "inserted": 0, "closed": 0,
-                    "unchanged": len(rows), "already_applied": True}
+                    "unchanged": len(rows), "not_aligned": not_aligned, "already_applied": True}
         open_rows = {r.account_id: r for r in conn.execute(sa.text(
             f'select account_id, rep_id, region_id, effective_from from "{SCHEMA}"."{ALIGNMENT}" '
             'where effective_to is null'))}
@@ -93,4 +96,4 @@ def apply_proposal(settings: Settings, proposal_id: str, *, approved_at: datetim
                                  'where account_id = :a and effective_to is null'), close)
         insert_rows(conn, SCHEMA, ALIGNMENT, ALIGNMENT_COLUMNS, new)
         return {"proposal_id": proposal_id, "effective_from": start, "inserted": len(new), "closed": len(close),
-                "unchanged": unchanged, "already_applied": False}
+                "unchanged": unchanged, "not_aligned": not_aligned, "already_applied": False}
