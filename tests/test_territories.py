@@ -253,3 +253,23 @@ def test_region_filter_and_proposal_id_is_deterministic():
     assert run(accounts, config(), people).proposal_id == run(accounts, config(), people).proposal_id
     with pytest.raises(TerritoryConfigError, match=r"--region R9: unknown region"):
         run(accounts, config(), people, region="R9")
+
+
+def test_max_utilization_is_a_hard_cap():
+    """Capacity 100 h, every city 2 h (12 h in all): a cap of 0.06 (6 h) forbids A's current 8 h; the MIP
+    respects it even at disruption weight 10 (which alone would move nothing): the cheapest way is to move
+    A's smallest city c4 (50). A cap of 0.05 (10 h for 12 h of work) is infeasible."""
+    p = run(six_cities(), config(objective={"disruption_weight": 10}, solver={"max_utilization": "0.06"}))
+    assert [t.workload_hours for t in p.regions[0].after.territories] == [Decimal(6), Decimal(6)]
+    assert [r["account_id"] for r in p.rows if r["is_moved"]] == ["acc-c4"]
+    with pytest.raises(TerritoryConfigError, match=r"region R1: no alignment satisfies solver.max_utilization=0.05"):
+        run(six_cities(), config(solver={"max_utilization": "0.05"}))
+    with pytest.raises(TerritoryConfigError, match=r"solver.max_utilization: needs solver.method highs"):
+        config(solver={"max_utilization": "1.1", "method": "greedy"})
+
+
+def test_greedy_method_and_node_limit_from_config():
+    g = run(six_cities(), config(solver={"method": "greedy"}))
+    assert g.regions[0].solution.method == "greedy" and {r["method"] for r in g.rows} == {"greedy"}
+    n = run(six_cities(), config(solver={"max_nodes": 1}))
+    assert n.regions[0].solution.objective <= g.regions[0].solution.objective + 1e-12

@@ -56,9 +56,14 @@ def propose_command(
         day = date.fromisoformat(as_of) if as_of else resolve_as_of(settings)
         with console.status(f"reading accounts and reps as of {day} ..."):
             accounts, people = read_accounts(settings), read_people(settings, day)
-        with console.status(f"solving ({cfg.solver.method}) per region ..."):
+        with console.status(f"solving ({cfg.solver.method}) per region ...") as status:
+            def progress(problem, k: int, n: int) -> None:
+                status.update(f"solving ({cfg.solver.method}) region {k + 1}/{n}: {problem.region_id} "
+                              f"{problem.region_name or ''} ({len(problem.units):,} units x "
+                              f"{len(problem.territories)} reps) ...")
+
             proposal = propose(accounts, people, cfg, as_of=day, created_at=datetime.now(UTC).replace(tzinfo=None),
-                               region=region)
+                               region=region, progress=progress)
         written = write_proposal(settings, proposal)
     except TerritoryConfigError as exc:
         console.print(f"[red]territory design stopped[/]: {exc}", markup=True, highlight=False)

@@ -67,6 +67,8 @@ class Solver(_Strict):
     mip_rel_gap: float = Field(0.001, ge=0)
     max_utilization: Decimal | None = Field(None, gt=0, description="Hard cap: workload <= this x capacity.")
     warm_start: bool = Field(True, description="Start HiGHS from the greedy solution.")
+    max_nodes: int | None = Field(None, gt=0, description="Branch-and-bound node limit: unlike the time limit, "
+                                  "gives the same proposal on any machine.")
 
 
 class TerritoryConfig(_Strict):
@@ -104,6 +106,9 @@ def parse_config(data: object, source: str = "<memory>") -> TerritoryConfig:
         if hours <= 0:
             raise TerritoryConfigError(f"{source}: capacity.by_rep.{rep}: capacity must be > 0 hours per year "
                                        f"(got {hours}); leave a rep out of territory_roles instead")
+    if cfg.solver.max_utilization is not None and cfg.solver.method == "greedy":
+        raise TerritoryConfigError(f"{source}: solver.max_utilization: needs solver.method highs (the greedy "
+                                   "heuristic does not enforce a capacity cap)")
     for seg in cfg.key_accounts.segments:
         if seg not in cfg.workload.segments:
             raise TerritoryConfigError(f"{source}: key_accounts.segments: unknown segment {seg!r} "

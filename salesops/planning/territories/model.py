@@ -77,15 +77,6 @@ class RegionProblem:
     def rep_ids(self) -> list[str]:
         return [t.rep_id for t in self.territories]
 
-    def current_assignment(self) -> dict[str, str | None]:
-        """Before: each unit's largest current owner among the territories (None if no territory owns any of it)."""
-        reps = set(self.rep_ids)
-        out: dict[str, str | None] = {}
-        for u in self.units:
-            owned = [(p, r) for r, p in u.owner_potential.items() if r in reps]
-            out[u.unit_id] = max(owned, key=lambda x: (x[0], x[1]))[1] if owned else None
-        return out
-
 
 @dataclass(frozen=True)
 class NotAligned:

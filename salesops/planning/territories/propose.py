@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, localcontext
@@ -61,12 +62,16 @@ class Proposal:
 
 
 def propose(accounts: list[Account], people: list[Person], cfg: TerritoryConfig, *, as_of: date,
-            created_at: datetime, region: str | None = None) -> Proposal:
+            created_at: datetime, region: str | None = None,
+            progress: Callable[[RegionProblem, int, int], None] | None = None) -> Proposal:
+    """Solve every region (or only `region`); `progress(problem, k, n)` is called before each solve."""
     problems = build_problems(accounts, people, cfg, region)
     hours = problems.workload_by_account
     results: list[RegionResult] = []
     rows: list[dict] = []
-    for problem in problems.regions:
+    for k, problem in enumerate(problems.regions):
+        if progress:
+            progress(problem, k, len(problems.regions))
         solution = solve(problem, cfg.objective, cfg.solver)
         before_owner = {a.account_id: a.owner_id for u in problem.units for a in u.accounts}
         after_owner = {a.account_id: solution.assignment[u.unit_id] for u in problem.units for a in u.accounts}
@@ -103,16 +108,23 @@ def propose(accounts: list[Account], people: list[Person], cfg: TerritoryConfig,
             total += r.total_potential if attr == "potential" else sum((u.workload for u in r.problem.units), Decimal(0))
         return cv(vals, caps, total) if vals else Decimal(0).quantize(SIX)
 
-    def within_cv(which: str, index: str) -> Decimal:
+    def within_cv(which: str, attr: str) -> Decimal:
         """Pooled over regions, each territory against its own region's fair share (what per-region solving
-        can change): sqrt(sum_t c_t / C * (b_t - 1)^2) with the company's capacity C."""
-        terr = [(t.capacity, getattr(t, index)) for r in results for t in getattr(r, which).territories]
-        cap = sum((c for c, _ in terr), Decimal(0))
-        if not cap:
-            return Decimal(0).quantize(SIX)
+        can change): sqrt(sum_t c_t / C * (b_t - 1)^2), b_t = value_t / (region total x c_t / region capacity),
+        C the capacity of all territories."""
+        cap_all = sum((t.capacity for r in results for t in r.problem.territories), Decimal(0))
+        acc = Decimal(0)
         with localcontext() as ctx:
             ctx.prec = 40
-            return q6(sum((c / cap * (b - 1) ** 2 for c, b in terr), Decimal(0)).sqrt())
+            for r in results:
+                total = r.total_potential if attr == "potential" else sum((u.workload for u in r.problem.units),
+                                                                          Decimal(0))
+                cap = sum((t.capacity for t in r.problem.territories), Decimal(0))
+                if not total:
+                    continue
+                for t in getattr(r, which).territories:
+                    acc += t.capacity / cap_all * (getattr(t, attr) / (total * t.capacity / cap) - 1) ** 2
+            return q6(acc.sqrt()) if cap_all else Decimal(0).quantize(SIX)
 
     digest = hashlib.sha256(json.dumps({
         "as_of": as_of.isoformat(), "region": region, "config": cfg.model_dump(mode="json"),
@@ -128,8 +140,8 @@ def propose(accounts: list[Account], people: list[Person], cfg: TerritoryConfig,
                     company_cv("before", "workload_hours"), company_cv("after", "workload_hours"),
                     sum((r.moved_potential for r in results), Decimal(0)),
                     sum((r.total_potential for r in results), Decimal(0)), len(problems.not_aligned),
-                    within_cv("before", "potential_index"), within_cv("after", "potential_index"),
-                    within_cv("before", "workload_index"), within_cv("after", "workload_index"))
+                    within_cv("before", "potential"), within_cv("after", "potential"),
+                    within_cv("before", "workload_hours"), within_cv("after", "workload_hours"))
 
 
 def _row(a: Account, unit_id: str, unit_type: str, region_id: str | None, to_rep: str, hours: dict[str, Decimal],

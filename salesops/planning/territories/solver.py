@@ -262,6 +262,8 @@ def solve_highs(problem: RegionProblem, weights: Objective, solver: Solver | Non
     h.setOptionValue("mip_rel_gap", float(solver.mip_rel_gap))
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
+    if solver.max_nodes is not None:
+        h.setOptionValue("mip_max_nodes", int(solver.max_nodes))
     h.passModel(lp)
     if solver.warm_start and solver.max_utilization is None:
         g = greedy(problem, weights)
