@@ -232,6 +232,10 @@ def test_other_data_rules():
     row = next(r for r in kept.rows if r["account_id"] == "acc-o")
     assert (row["to_rep_id"], row["region_id"], row["is_moved"]) == ("M", None, False)
     assert kept.not_aligned_accounts == 1 and kept.total_potential == Decimal(360)
+    usd = [*six_cities(), Account("acc-usd", "A", "SMB", Decimal(5), "US", "CA", "c1", currency="USD")]
+    usd[0] = Account("acc-c1", "A", "SMB", Decimal(100), "CN", "P", "c1", currency="CNY")
+    with pytest.raises(TerritoryConfigError, match=r"account acc-usd: potential in USD, other accounts in CNY"):
+        run(usd, config())
     manager_only = [Person("A", "R1", "manager", "Ann"), Person("B", "R1", "manager", "Bo")]
     with pytest.raises(TerritoryConfigError, match=r"region R1 \(\?\): 6 units to align but no active territory rep"):
         run(six_cities(), config(), manager_only)

@@ -39,9 +39,9 @@ def seed_warehouse(orphan: bool = False) -> None:
         conn.execute(sa.text("create schema intermediate"))
         conn.execute(sa.text("""create table staging.stg_crm__accounts (account_id varchar, owner_user_id varchar,
             segment varchar, potential_amount decimal(18,2), billing_country varchar, billing_state varchar,
-            billing_city varchar, is_key_account boolean, account_name varchar)"""))
+            billing_city varchar, is_key_account boolean, account_name varchar, currency varchar)"""))
         rows = ACCOUNTS + ([("q", 5, "Q")] if orphan else [])
-        conn.execute(sa.text("insert into staging.stg_crm__accounts values (:a, :o, 'SMB', :p, 'CN', 'P', :c, false, :n)"),
+        conn.execute(sa.text("insert into staging.stg_crm__accounts values (:a, :o, 'SMB', :p, 'CN', 'P', :c, false, :n, 'CNY')"),
                      [{"a": f"acc-{c}", "o": owner, "p": p, "c": c, "n": f"Account {c}"} for c, p, owner in rows])
         conn.execute(sa.text("create table staging.stg_crm__users (user_id varchar, user_name varchar, is_active boolean)"))
         conn.execute(sa.text("insert into staging.stg_crm__users values ('A','Ann',true),('B','Bo',true),"
@@ -86,6 +86,7 @@ def test_propose_then_apply_effective_dated(warehouse: Path, tmp_path: Path):
         "acc-c1": "A", "acc-c2": "B", "acc-c3": "A", "acc-c4": "B", "acc-c5": "B", "acc-c6": "A"}
     assert [str(r["potential"]) for r in rows] == ["100.00", "90.00", "60.00", "50.00", "40.00", "20.00"]
     assert {r["region_id"] for r in rows} == {"R1"} and rows[0]["unit_type"] == "city"
+    assert {r["currency"] for r in rows} == {"CNY"}
     assert not _has_table("territory_alignment"), "a proposal that is not approved changes nothing"
 
     again = runner.invoke(app, ["territories", "propose", "--config", str(warehouse)])

@@ -27,6 +27,7 @@ class Account:
     city: str | None = None
     is_key_account: bool = False
     name: str | None = None
+    currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def build_problems(accounts: list[Account], people: list[Person], cfg: Territory
 
     Rules (each violation raises TerritoryConfigError naming the item and the rule):
     account ids unique; potential present and >= 0; every account segment has a workload driver;
-    every configured segment / split city / key account / capacity rep exists in the data;
+    potentials in one currency; every configured segment / split city / key account / capacity rep exists in the data;
     every territory rep has a region and capacity > 0; every account owner is a known user;
     a region with accounts to align has at least one territory rep.
     """
@@ -123,6 +124,12 @@ def build_problems(accounts: list[Account], people: list[Person], cfg: Territory
         if a.owner_id not in people_by_id:
             raise _err(cfg, f"account {a.account_id}: owner {a.owner_id!r} is not a known CRM user "
                             "(rule: every account owner is a user)")
+    currencies = sorted({a.currency for a in accounts if a.currency})
+    if len(currencies) > 1:
+        odd = next(a for a in accounts if a.currency and a.currency != currencies[0])
+        raise _err(cfg, f"account {odd.account_id}: potential in {odd.currency}, other accounts in {currencies[0]} "
+                        f"(rule: potentials are compared in one currency; convert upstream; found "
+                        f"{', '.join(currencies)})")
     data_segments = {a.segment for a in accounts}
     if accounts:
         for seg in cfg.workload.segments:

@@ -150,6 +150,6 @@ def _row(a: Account, unit_id: str, unit_type: str, region_id: str | None, to_rep
         "unit_id": unit_id, "unit_type": unit_type, "account_id": a.account_id, "city": a.city,
         "province": a.state, "country": a.country, "segment": a.segment, "region_id": region_id,
         "from_rep_id": a.owner_id, "to_rep_id": to_rep, "is_moved": to_rep != a.owner_id,
-        "potential": a.potential, "workload_hours": hours[a.account_id], "is_locked": locked, "reason": reason,
-        "method": method,
+        "potential": a.potential, "currency": a.currency, "workload_hours": hours[a.account_id],
+        "is_locked": locked, "reason": reason, "method": method,
     }

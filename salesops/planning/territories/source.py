@@ -17,12 +17,13 @@ DBT_MODELS = [("staging", "stg_crm__accounts"), ("staging", "stg_crm__users"), (
 def read_accounts(settings: Settings) -> list[Account]:
     rows = read_rows(settings, """
         select account_id, owner_user_id, segment, potential_amount, billing_country, billing_state, billing_city,
-               is_key_account, account_name
+               is_key_account, account_name, currency
         from staging.stg_crm__accounts
         order by account_id""")
     return [Account(account_id=r["account_id"], owner_id=r["owner_user_id"], segment=r["segment"],
                     potential=r["potential_amount"], country=r["billing_country"], state=r["billing_state"],
-                    city=r["billing_city"], is_key_account=bool(r["is_key_account"]), name=r["account_name"])
+                    city=r["billing_city"], is_key_account=bool(r["is_key_account"]), name=r["account_name"],
+                    currency=r["currency"])
             for r in rows]
 
 

@@ -23,7 +23,8 @@ PROPOSAL_COLUMNS = {
     "proposal_id": "varchar", "created_at": "timestamp", "as_of_date": "date", "unit_id": "varchar",
     "unit_type": "varchar", "account_id": "varchar", "city": "varchar", "province": "varchar",
     "country": "varchar", "segment": "varchar", "region_id": "varchar", "from_rep_id": "varchar",
-    "to_rep_id": "varchar", "is_moved": "boolean", "potential": "decimal(18,2)", "workload_hours": "decimal(18,2)",
+    "to_rep_id": "varchar", "is_moved": "boolean", "potential": "decimal(18,2)",
+    "currency": "varchar", "workload_hours": "decimal(18,2)",
     "is_locked": "boolean", "reason": "varchar", "method": "varchar",
 }
 ALIGNMENT_COLUMNS = {
