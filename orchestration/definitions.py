@@ -18,10 +18,12 @@ from dagster_dlt import DagsterDltResource
 from assets.compensation import build_compensation_assets
 from assets.ingest import build_ingest_assets
 from assets.publish import build_publish_asset
+from assets.territories import territory_proposals
 from assets.transform import build_dbt_assets, dbt_project
 from assets.writeback import writeback_assets
 from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.resources import SettingsResource
+from orchestration.territories_jobs import territory_proposal_job
 from orchestration.writeback_jobs import writeback_jobs, writeback_schedules, writeback_sensors
 from salesops.contracts import SOURCES
 from salesops.settings import get_settings
@@ -32,8 +34,8 @@ def build_definitions(executor: str = "in_process") -> dg.Definitions:
     dbt = build_dbt_assets()  # one op per dbt stage (see assets/transform dbt_stages)
     return dg.Definitions(
         assets=[*(build_ingest_assets(s) for s in SOURCES), *dbt, build_publish_asset(*dbt),
-                *build_compensation_assets(*dbt), *writeback_assets],
-        jobs=[nightly_job, *writeback_jobs],
+                *build_compensation_assets(*dbt), *writeback_assets, territory_proposals],
+        jobs=[nightly_job, *writeback_jobs, territory_proposal_job],
         schedules=[nightly_schedule, *writeback_schedules],
         sensors=writeback_sensors,
         resources={

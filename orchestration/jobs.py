@@ -9,7 +9,9 @@ DBT_OP = "dbt_build"
 
 nightly_job = dg.define_asset_job(
     NIGHTLY_JOB,
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("writeback"),  # pushes run in their own jobs
+    # pushes run in their own jobs; territory proposals on demand (a minute of solving)
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("writeback")
+    - dg.AssetSelection.assets(["planning", "territory_proposals"]),
     description="Ingest CRM/ERP/HR (validated) -> dbt build -> publish the marts for BI readers.",
     tags={"salesops/kind": "nightly"},
 )

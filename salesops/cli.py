@@ -15,6 +15,7 @@ from rich.console import Console
 
 from salesops.compensation.cli import comp_app
 from salesops.paths import DBT_PROJECT_DIR, REPO_ROOT
+from salesops.planning.territories.cli import territories_app
 from salesops.writeback.cli import push_app
 
 app = typer.Typer(help="salesops: sales-operations data platform.", no_args_is_help=True, add_completion=False)
@@ -24,6 +25,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(docs_app, name="docs")
 app.add_typer(comp_app, name="comp")
 app.add_typer(push_app, name="push")
+app.add_typer(territories_app, name="territories")
 console = Console()
 
 
