@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from salesops.compensation.cli import comp_app
+from salesops.console import make_console
 from salesops.paths import DBT_PROJECT_DIR, REPO_ROOT
 from salesops.planning.territories.cli import territories_app
 from salesops.writeback.cli import push_app
@@ -26,7 +26,7 @@ app.add_typer(docs_app, name="docs")
 app.add_typer(comp_app, name="comp")
 app.add_typer(push_app, name="push")
 app.add_typer(territories_app, name="territories")
-console = Console()
+console = make_console()
 
 
 def _quiet_runtime() -> None:

@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from salesops.console import make_console
+
 comp_app = typer.Typer(help="Incentive compensation: plans, payouts, period close, simulation.", no_args_is_help=True)
-console = Console()
+console = make_console()
 
 
 def _fail(message: str) -> None:

@@ -10,12 +10,13 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from salesops.console import make_console
 
 push_app = typer.Typer(help="Push quotas / payouts back to the operational systems (dry run unless --apply).",
                        no_args_is_help=True)
-console = Console()
+console = make_console()
 
 
 class QuotaTarget(StrEnum):

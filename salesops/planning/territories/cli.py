@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from salesops.console import make_console
 
 territories_app = typer.Typer(help="Territory design (区域划分): propose, then approve, an account alignment.",
                               no_args_is_help=True)
-console = Console()
+console = make_console()
 
 
 def _pct(x) -> str:
