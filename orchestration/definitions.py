@@ -14,8 +14,10 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
+from assets.contests import contest_leaderboards, recognition_list
 from assets.ingest import build_ingest_assets
 from assets.publish import build_publish_asset
+from assets.statements import statements_rendered
 from assets.transform import build_dbt_assets, dbt_project
 from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.resources import SettingsResource
@@ -27,7 +29,8 @@ from salesops.settings import get_settings
 def build_definitions(executor: str = "in_process") -> dg.Definitions:
     dbt = build_dbt_assets()
     return dg.Definitions(
-        assets=[*(build_ingest_assets(s) for s in SOURCES), dbt, build_publish_asset(dbt)],
+        assets=[*(build_ingest_assets(s) for s in SOURCES), dbt, build_publish_asset(dbt),
+                statements_rendered, contest_leaderboards, recognition_list],
         jobs=[nightly_job],
         schedules=[nightly_schedule],
         resources={

@@ -126,10 +126,7 @@ def test_recognition_rule() -> None:
     assert [r["payee_id"] for r in rows][0] == "u1" and "m1" not in got  # managers not in the rule's roles
 
 
-def test_contests_and_recognition_written_to_warehouse(data_dir: Path) -> None:
-    from salesops.contests.service import compute_contests, compute_recognition, write_contests, write_recognition
-
-    s = get_settings()
+def _warehouse(s) -> None:
     opp_cols = {"owner_user_id": "varchar", "closed_date": "date", "amount_reporting": "decimal(18,2)",
                 "opportunity_id": "varchar", "account_id": "varchar", "reporting_currency": "varchar",
                 "is_won": "boolean", "opportunity_type": "varchar"}
@@ -161,6 +158,13 @@ def test_contests_and_recognition_written_to_warehouse(data_dir: Path) -> None:
          "ytd_bookings": D("900.00")}])
     warehouse.replace_table(s, "marts", "data_quality_findings", {"record_id": "varchar", "finding_type": "varchar"},
                             [{"record_id": "E2", "finding_type": "user_without_hr_employee"}])
+
+
+def test_contests_and_recognition_written_to_warehouse(data_dir: Path) -> None:
+    from salesops.contests.service import compute_contests, compute_recognition, write_contests, write_recognition
+
+    s = get_settings()
+    _warehouse(s)
     c = contest(prizes=[{"ranks": "1", "prize": "gold"}])
     counts = write_contests(s, compute_contests(s, [c], as_of=AS_OF))
     assert counts == {"contest_leaderboard": 2, "contest_winners": 1}
@@ -175,3 +179,19 @@ def test_contests_and_recognition_written_to_warehouse(data_dir: Path) -> None:
     assert [(r["payee_id"], r["ytd_attainment"], r["is_qualified"]) for r in rec] == [
         ("u1", D("1.200000"), True), ("u2", D("0.900000"), False)]  # 1320/1100 = 120 % at the latest month
     assert "user_without_hr_employee" in rec[1]["reason"]
+
+
+def test_assets_materialize_with_repo_configs(data_dir: Path) -> None:
+    import dagster as dg
+
+    from assets.contests import contest_leaderboards, recognition_list
+    from orchestration.resources import SettingsResource
+
+    s = get_settings(as_of=AS_OF)
+    _warehouse(s)
+    res = dg.materialize([contest_leaderboards, recognition_list],
+                         resources={"settings": SettingsResource(data_dir=str(data_dir))})
+    assert res.success
+    rows = warehouse.read_rows(s, "select contest_id, payee_id, rank from recognition.contest_leaderboard "
+                                  "where contest_id = 'q4_2026_bookings_sprint' order by payee_id")
+    assert [(r["payee_id"], r["rank"]) for r in rows] == [("u1", 2), ("u2", 1)]

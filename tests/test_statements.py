@@ -233,3 +233,18 @@ def test_config_errors_name_file_and_key(tmp_path: Path) -> None:
     assert f"{bad}: language.colour: unknown key" in str(e.value)
     assert "language.by_currency" in str(e.value) and "ISO 4217" in str(e.value)
     assert load_statements_config().language.for_payee("x", "CNY") == "zh"
+
+
+def test_asset_renders_latest_closed_period(settings) -> None:
+    import dagster as dg
+
+    from assets.statements import statements_rendered
+    from orchestration.resources import SettingsResource
+
+    result = dg.materialize([statements_rendered],
+                            resources={"settings": SettingsResource(data_dir=str(settings.data_dir))})
+    assert result.success
+    meta = result.asset_materializations_for_node("statements__rendered")[0].metadata
+    assert meta["period"].value == PERIOD and meta["statements"].value == 2
+    assert meta["languages"].value == {"en": 1, "zh": 1}
+    assert (settings.data_dir / "statements" / PERIOD / f"{A}.pdf").exists()
