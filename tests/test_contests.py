@@ -195,3 +195,20 @@ def test_assets_materialize_with_repo_configs(data_dir: Path) -> None:
     rows = warehouse.read_rows(s, "select contest_id, payee_id, rank from recognition.contest_leaderboard "
                                   "where contest_id = 'q4_2026_bookings_sprint' order by payee_id")
     assert [(r["payee_id"], r["rank"]) for r in rows] == [("u1", 2), ("u2", 1)]
+
+
+def test_cli_validate_run_show(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from salesops.cli import app
+
+    monkeypatch.setenv("SALESOPS_AS_OF", AS_OF.isoformat())
+    _warehouse(get_settings())
+    runner = CliRunner()
+    assert runner.invoke(app, ["contests", "validate"]).exit_code == 0
+    res = runner.invoke(app, ["contests", "run"])
+    assert res.exit_code == 0, res.output
+    shown = runner.invoke(app, ["contests", "show", "--contest", "q4_2026_bookings_sprint"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0 and "q4_2026_bookings_sprint" in shown.output and "乙" in shown.output
+    missing = runner.invoke(app, ["contests", "show", "--contest", "nope"])
+    assert missing.exit_code == 1 and "no contest 'nope'" in missing.output

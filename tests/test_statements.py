@@ -248,3 +248,18 @@ def test_asset_renders_latest_closed_period(settings) -> None:
     assert meta["period"].value == PERIOD and meta["statements"].value == 2
     assert meta["languages"].value == {"en": 1, "zh": 1}
     assert (settings.data_dir / "statements" / PERIOD / f"{A}.pdf").exists()
+
+
+def test_cli_render_and_refusal(settings) -> None:
+    from typer.testing import CliRunner
+
+    from salesops.cli import app
+
+    runner = CliRunner()
+    ok = runner.invoke(app, ["statements", "render", "--no-pdf", "--payee", B])
+    assert ok.exit_code == 0, ok.output
+    assert "$4,117.38" in ok.output and "1 statement(s)" in ok.output
+    refused = runner.invoke(app, ["statements", "render", "--period", "2026-11"])
+    assert refused.exit_code == 1 and "not calculated" in refused.output
+    listed = runner.invoke(app, ["statements", "list"])
+    assert listed.exit_code == 0 and B in listed.output

@@ -40,7 +40,8 @@ def render(
         raise typer.Exit(1) from None
     table = Table(title=f"statements {period}" + (" (DRAFT)" if out and out[0].is_draft else ""))
     for col in ("payee", "lang", "net payable", "file", "seconds"):
-        table.add_column(col, justify="right" if col in ("net payable", "seconds") else "left")
+        table.add_column(col, justify="right" if col in ("net payable", "seconds") else "left", overflow="fold",
+                         min_width=18 if col == "payee" else None)
     from salesops.statements.render import format_money
 
     for r in out:
@@ -66,7 +67,7 @@ def list_rendered(period: Annotated[str | None, typer.Option(help="YYYY-MM")] = 
                                {"p": period} if period else None)
     table = Table(title="statements.rendered")
     for col in ("period", "payee_id", "format", "language", "sha256", "path"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold", min_width=18 if col == "payee_id" else None)
     for r in rows:
         table.add_row(r["period"], r["payee_id"], r["format"], r["language"], r["sha256"][:12], r["path"])
     console.print(table)
