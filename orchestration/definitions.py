@@ -14,7 +14,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
-from assets.contests import contest_leaderboards, recognition_list
+from assets.contests import config_contests
 from assets.ingest import build_ingest_assets
 from assets.publish import build_publish_asset
 from assets.statements import statements_rendered
@@ -30,7 +30,7 @@ def build_definitions(executor: str = "in_process") -> dg.Definitions:
     dbt = build_dbt_assets()
     return dg.Definitions(
         assets=[*(build_ingest_assets(s) for s in SOURCES), dbt, build_publish_asset(dbt),
-                statements_rendered, contest_leaderboards, recognition_list],
+                statements_rendered, config_contests],
         jobs=[nightly_job],
         schedules=[nightly_schedule],
         resources={

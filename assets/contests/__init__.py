@@ -1,50 +1,34 @@
-"""Contest and recognition assets: leaderboards + winners per contest (config/contests/*.yml) and
-recognition lists (config/recognition.yml), written to the `recognition` schema."""
+"""Contest and recognition config as warehouse tables: config/contests/*.yml and config/recognition.yml,
+validated, written to schema `config` (dbt source `config`). The leaderboards, winners and recognition
+lists are dbt marts (dbt_project/models/marts/recognition) built on these tables."""
 
 import dagster as dg
 
 from assets.ingest import WAREHOUSE_POOL
 from orchestration.resources import SettingsResource
+from salesops.contests.config_tables import COLUMNS
 
-_INPUTS = [dg.AssetKey(["marts", "opportunities"]), dg.AssetKey(["marts", "target_vs_actual"]),
-           dg.AssetKey(["intermediate", "int_reps_assigned"])]
+_DESCRIPTIONS = {
+    "contests": "One row per sales contest (config/contests/*.yml).",
+    "contest_eligibility": "One row per contest x eligible role / region / business unit.",
+    "contest_prize_tiers": "One row per contest x prize tier (rank range).",
+    "recognition_rules": "One row per recognition rule (config/recognition.yml).",
+    "recognition_rule_criteria": "One row per recognition rule x eligible role / disqualifying finding type.",
+    "compliance_flags": "One row per payee x compliance flag (config/recognition.yml).",
+}
 
 
 @dg.multi_asset(
-    specs=[
-        dg.AssetSpec(["recognition", "contest_leaderboard"], deps=_INPUTS, group_name="recognition", kinds={"python"},
-                     description="One row per contest x eligible person: amount, deals, attainment, achievement "
-                     "date, rank (ties and tie-breaks as configured), prize."),
-        dg.AssetSpec(["recognition", "contest_winners"], deps=_INPUTS, group_name="recognition", kinds={"python"},
-                     description="The prize winners of every contest (provisional while a contest runs)."),
-    ],
+    specs=[dg.AssetSpec(["config", table], group_name="recognition", kinds={"yaml"}, description=_DESCRIPTIONS[table])
+           for table in COLUMNS],
     pool=WAREHOUSE_POOL,
+    name="config_contests",
 )
-def contest_leaderboards(settings: SettingsResource):
-    from salesops.contests.service import compute_contests, write_contests
+def config_contests(settings: SettingsResource):
+    """Validate the contest and recognition YAML (errors name file, key and rule) and write the tables."""
+    from salesops.contests.config import load_contests, load_recognition
+    from salesops.contests.config_tables import write_config_tables
 
-    s = settings.get()
-    counts = write_contests(s, compute_contests(s))
-    yield dg.MaterializeResult(asset_key=["recognition", "contest_leaderboard"],
-                               metadata={"rows": counts["contest_leaderboard"]})
-    yield dg.MaterializeResult(asset_key=["recognition", "contest_winners"],
-                               metadata={"rows": counts["contest_winners"]})
-
-
-@dg.asset(
-    key=["recognition", "recognition_list"],
-    deps=[dg.AssetKey(["marts", "target_vs_actual"]), dg.AssetKey(["marts", "data_quality_findings"]),
-          dg.AssetKey(["intermediate", "int_reps_assigned"])],
-    group_name="recognition",
-    kinds={"python"},
-    pool=WAREHOUSE_POOL,
-    description="One row per recognition rule x person of its roles: YTD attainment, compliance flags, qualified "
-    "or the reason why not (e.g. President's Club: YTD attainment >= 120 % and no flags).",
-)
-def recognition_list(settings: SettingsResource) -> dg.MaterializeResult:
-    from salesops.contests.service import compute_recognition, write_recognition
-
-    s = settings.get()
-    rows = compute_recognition(s)
-    write_recognition(s, rows)
-    return dg.MaterializeResult(metadata={"rows": len(rows), "qualified": sum(1 for r in rows if r["is_qualified"])})
+    counts = write_config_tables(settings.get(), load_contests(), load_recognition())
+    for table, rows in counts.items():
+        yield dg.MaterializeResult(asset_key=["config", table], metadata={"rows": rows})

@@ -14,7 +14,7 @@ class StatementsConfig(dg.Config):
 
 @dg.asset(
     key=["statements", "rendered"],
-    deps=[dg.AssetKey(["compensation", "payouts"])],
+    deps=[dg.AssetKey(["compensation", "payouts"]), dg.AssetKey(["marts", "comp_credits"])],
     group_name="compensation",
     kinds={"pdf", "html"},
     pool=WAREHOUSE_POOL,

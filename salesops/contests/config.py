@@ -18,10 +18,9 @@ CONTESTS_DIR = CONFIG_DIR / "contests"
 RECOGNITION_YML = CONFIG_DIR / "recognition.yml"
 
 # measure -> what is summed / counted, per source (docs/statements.md#contests)
-MEASURES: dict[str, set[str]] = {
-    "opportunities": {"bookings", "new_logos"},
-    "comp_credits": {"bookings", "invoiced_revenue", "collected_cash", "new_logos", "strategic_revenue", "margin"},
-}
+# (comp_credits, the crediting ledger, becomes a second source once it is in the project: the marts
+# then union its lines; docs/statements.md#contests)
+MEASURES: dict[str, set[str]] = {"opportunities": {"bookings", "new_logos"}}
 TIE_BREAKS = ("achievement_date", "deal_count", "amount")
 ROLES = ("rep", "manager", "director", "ops")
 
@@ -35,7 +34,7 @@ class _Strict(BaseModel):
 
 
 class Eligibility(_Strict):
-    roles: list[Literal["rep", "manager", "director", "ops"]] = ["rep"]
+    roles: list[Literal["rep", "manager", "director", "ops"]] = Field(["rep"], min_length=1)
     regions: list[str] = Field(default_factory=list, description="region ids or names; empty = every region")
     business_units: list[str] = Field(default_factory=list, description="business unit ids or names; empty = all")
 
@@ -73,7 +72,7 @@ class Contest(_Strict):
     name: str
     start_date: date
     end_date: date
-    source: Literal["opportunities", "comp_credits"] = "opportunities"
+    source: Literal["opportunities"] = "opportunities"
     measure: str
     eligibility: Eligibility = Eligibility()
     ranking: Ranking
@@ -87,9 +86,6 @@ class Contest(_Strict):
         if self.measure not in MEASURES[self.source]:
             raise ValueError(f"unknown measure {self.measure!r} for source {self.source!r}; "
                              f"known: {', '.join(sorted(MEASURES[self.source]))}")
-        if self.ranking.by == "attainment" and self.source != "opportunities":
-            raise ValueError("ranking.by attainment needs source opportunities (quota and bookings in the "
-                             "reporting currency)")
         if len(set(self.tie_breaks)) != len(self.tie_breaks):
             raise ValueError("tie_breaks lists a tie-break twice")
         tiers = sorted(self.prizes, key=lambda t: t.bounds)
@@ -115,9 +111,8 @@ class RecognitionRule(_Strict):
     rule_id: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
     fiscal_year: int | None = Field(None, description="default: the fiscal year of the as-of date")
-    attainment_source: Literal["target_vs_actual", "payouts"] = "target_vs_actual"
     min_ytd_attainment: Decimal = Field(gt=0, description="fraction: 1.2 = 120 %")
-    roles: list[Literal["rep", "manager", "director", "ops"]] = ["rep"]
+    roles: list[Literal["rep", "manager", "director", "ops"]] = Field(["rep"], min_length=1)
     disqualify_finding_types: list[str] = Field(default_factory=list,
                                                 description="marts.data_quality_findings types on the payee")
     disqualify_flags: bool = Field(True, description="any compliance_flags entry of the payee disqualifies")
