@@ -223,6 +223,11 @@ def test_pdf_embeds_cjk_font_and_manifest(settings) -> None:
     render_period(settings, PERIOD, payee_ids=[A], pdf=False)  # re-render one payee: rows replaced, not doubled
     rows = warehouse.read_rows(settings, "select payee_id, format from statements.rendered order by 1, 2")
     assert len(rows) == 4
+    make_warehouse(settings, payouts=[p for p in PAYOUTS if p["payee_id"] == A])  # B no longer paid in 2026-10
+    render_period(settings, PERIOD)
+    assert sorted(p.name for p in (settings.data_dir / "statements" / PERIOD).iterdir()) == [f"{A}.html", f"{A}.pdf"]
+    rows = warehouse.read_rows(settings, "select payee_id, format from statements.rendered order by 1, 2")
+    assert [(r["payee_id"], r["format"]) for r in rows] == [(A, "html"), (A, "pdf")]
 
 
 def test_config_errors_name_file_and_key(tmp_path: Path) -> None:

@@ -173,8 +173,14 @@ def render_period(settings: Settings, period: str, *, payee_ids: list[str] | Non
                                          allow_draft=allow_draft)
     out_dir = settings.data_dir / "statements" / period
     rendered = [write_statement(st, out_dir, config, pdf=pdf) for st in statements]
+    whole_period = not payee_ids
+    if whole_period:  # a payee no longer paid in the period keeps no stale statement
+        keep = {p.name for r in rendered for p in (r.html_path, r.pdf_path) if p is not None}
+        for stale in out_dir.iterdir():
+            if stale.suffix in (".html", ".pdf") and stale.name not in keep:
+                stale.unlink()
     if record:
-        record_manifest(settings, rendered)
+        record_manifest(settings, rendered, replace_period=period if whole_period else None)
     return rendered
 
 
@@ -192,13 +198,14 @@ def manifest_rows(rendered: list[Rendered]) -> list[dict[str, Any]]:
     return rows
 
 
-def record_manifest(settings: Settings, rendered: list[Rendered]) -> int:
-    """Upsert by (payee_id, period, format): other periods' and payees' rows are kept."""
+def record_manifest(settings: Settings, rendered: list[Rendered], *, replace_period: str | None = None) -> int:
+    """Upsert by (payee_id, period, format); `replace_period` drops all earlier rows of that period
+    (a whole period was re-rendered). Other periods' rows are kept."""
     new = manifest_rows(rendered)
     keys = {(r["payee_id"], r["period"], r["format"]) for r in new}
     with warehouse.transaction(settings) as conn:
         old = (_rows(conn, "select * from statements.rendered") if _exists(conn, "statements", "rendered") else [])
-    kept = [r for r in old if (r["payee_id"], r["period"], r["format"]) not in keys]
+    kept = [r for r in old if (r["payee_id"], r["period"], r["format"]) not in keys and r["period"] != replace_period]
     return warehouse.replace_table(settings, "statements", "rendered", MANIFEST_COLUMNS, kept + new,
                                    primary_key=("payee_id", "period", "format"))
 
