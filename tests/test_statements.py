@@ -268,3 +268,18 @@ def test_cli_render_and_refusal(settings) -> None:
     assert refused.exit_code == 1 and "not calculated" in refused.output
     listed = runner.invoke(app, ["statements", "list"])
     assert listed.exit_code == 0 and B in listed.output
+
+
+def test_shared_font_configuration_leaks_nothing_between_payees(settings, tmp_path: Path) -> None:
+    """The run shares one font configuration across payees; B's PDF must be byte-identical to B alone."""
+    from salesops.statements.config import load_statements_config
+    from salesops.statements.render import font_configuration
+    from salesops.statements.service import build_period_statements, load_period, write_statement
+
+    config = load_statements_config()
+    a, b = build_period_statements(load_period(settings, PERIOD), PERIOD, config)
+    fonts = font_configuration()
+    write_statement(a, tmp_path / "run", config, generated_at="t", font_config=fonts)
+    together = write_statement(b, tmp_path / "run", config, generated_at="t", font_config=fonts)
+    alone = write_statement(b, tmp_path / "alone", config, generated_at="t")
+    assert together.pdf_path.read_bytes() == alone.pdf_path.read_bytes()

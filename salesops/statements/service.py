@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from salesops import warehouse
 from salesops.settings import Settings
 from salesops.statements.config import StatementsConfig, load_statements_config
-from salesops.statements.render import render_html, render_pdf, sha256
+from salesops.statements.render import font_configuration, render_html, render_pdf, sha256
 from salesops.statements.statement import Payee, Statement, StatementRefused, build_statement, check_period
 
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -137,7 +137,7 @@ def build_period_statements(data: dict[str, Any], period: str, config: Statement
 
 
 def write_statement(st: Statement, out_dir: Path, config: StatementsConfig, *, pdf: bool = True,
-                    generated_at: str | None = None) -> Rendered:
+                    generated_at: str | None = None, font_config: Any = None) -> Rendered:
     """Write `<out_dir>/<payee_id>.html` (and `.pdf`) atomically (temp file + rename)."""
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -147,7 +147,7 @@ def write_statement(st: Statement, out_dir: Path, config: StatementsConfig, *, p
     _atomic_write(html_path, html)
     pdf_path = pdf_hash = None
     if pdf:
-        data = render_pdf(html.decode("utf-8"))
+        data = render_pdf(html.decode("utf-8"), font_config)
         pdf_path = out_dir / f"{st.payee.payee_id}.pdf"
         _atomic_write(pdf_path, data)
         pdf_hash = sha256(data)
@@ -172,7 +172,8 @@ def render_period(settings: Settings, period: str, *, payee_ids: list[str] | Non
     statements = build_period_statements(load_period(settings, period), period, config, payee_ids=payee_ids,
                                          allow_draft=allow_draft)
     out_dir = settings.data_dir / "statements" / period
-    rendered = [write_statement(st, out_dir, config, pdf=pdf) for st in statements]
+    fonts = font_configuration() if pdf else None
+    rendered = [write_statement(st, out_dir, config, pdf=pdf, font_config=fonts) for st in statements]
     whole_period = not payee_ids
     if whole_period:  # a payee no longer paid in the period keeps no stale statement
         keep = {p.name for r in rendered for p in (r.html_path, r.pdf_path) if p is not None}
