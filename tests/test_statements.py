@@ -135,6 +135,13 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def test_fiscal_year_start() -> None:
+    from salesops.statements.service import fiscal_year_start
+
+    assert fiscal_year_start("2026-10", 1) == "2026-01"
+    assert fiscal_year_start("2026-03", 4) == "2025-04" and fiscal_year_start("2026-04", 4) == "2026-04"
+
+
 def test_money_formats_exact() -> None:
     assert format_money(D("-558.15"), "CNY") == "-¥558.15"
     assert format_money(D("1234567.891"), "CNY") == "¥1,234,567.89"

@@ -53,6 +53,12 @@ def period_end(period: str) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
+def fiscal_year_start(period: str, start_month: int) -> str:
+    """First period (YYYY-MM) of the fiscal year containing `period` (fiscal years start in `start_month`)."""
+    y, m = int(period[:4]), int(period[5:7])
+    return f"{y if m >= start_month else y - 1}-{start_month:02d}"
+
+
 def _rows(conn: sa.Connection, sql: str, **params: Any) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(sa.text(sql), params)]
 
@@ -73,7 +79,8 @@ def load_period(settings: Settings, period: str) -> dict[str, Any]:
         payouts = (_rows(conn, "select * from compensation.payouts where period = :p", p=period)
                    if _exists(conn, "compensation", "payouts") else [])
         year_payouts = (_rows(conn, "select payee_id, period, net_payable from compensation.payouts "
-                              "where period >= :y and period < :p", y=f"{period[:4]}-01", p=period)
+                              "where period >= :y and period < :p",
+                              y=fiscal_year_start(period, settings.fiscal_year_start_month), p=period)
                         if payouts else [])
         adjustments = (_rows(conn, "select * from compensation.adjustments where period = :p", p=period)
                        if _exists(conn, "compensation", "adjustments") else [])

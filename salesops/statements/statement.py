@@ -116,8 +116,8 @@ def build_statement(*, period: str, period_row: Mapping[str, Any], is_draft: boo
                     credits: Sequence[Mapping[str, Any]], adjustments: Sequence[Mapping[str, Any]],
                     language: str) -> Statement:
     """One payee's statement. Every input row must belong to `payee` (asserted: a statement never
-    carries another payee's data); `year_payouts` are the payee's payout rows of the same year up to
-    and including `period` (for the YTD table)."""
+    carries another payee's data); `year_payouts` are the payee's payout rows of the same fiscal year
+    before `period` (for the YTD table; the caller selects the year)."""
     pid = payee.payee_id
     for name, rows in (("payouts", payouts), ("year_payouts", year_payouts), ("credits", credits),
                        ("adjustments", adjustments)):
@@ -157,7 +157,7 @@ def build_statement(*, period: str, period_row: Mapping[str, Any], is_draft: boo
     for p in year_payouts:
         by_period[p["period"]] = by_period.get(p["period"], ZERO) + _money(p["net_payable"])
     by_period[period] = totals["net_payable"]  # this period from the rows shown above
-    ytd = [{"period": k, "net_payable": v} for k, v in sorted(by_period.items()) if k[:4] == period[:4] and k <= period]
+    ytd = [{"period": k, "net_payable": v} for k, v in sorted(by_period.items()) if k <= period]
     return Statement(
         statement_id=f"{pid}:{period}",
         period=period,
