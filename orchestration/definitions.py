@@ -16,8 +16,10 @@ from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
 from assets.compensation import build_compensation_assets
+from assets.contests import config_contests
 from assets.ingest import build_ingest_assets
 from assets.publish import build_publish_asset
+from assets.statements import statements_rendered
 from assets.territories import territory_proposals
 from assets.transform import build_dbt_assets, dbt_project
 from assets.writeback import writeback_assets
@@ -34,7 +36,8 @@ def build_definitions(executor: str = "in_process") -> dg.Definitions:
     dbt = build_dbt_assets()  # one op per dbt stage (see assets/transform dbt_stages)
     return dg.Definitions(
         assets=[*(build_ingest_assets(s) for s in SOURCES), *dbt, build_publish_asset(*dbt),
-                *build_compensation_assets(*dbt), *writeback_assets, territory_proposals],
+                *build_compensation_assets(*dbt), *writeback_assets, territory_proposals,
+                statements_rendered, config_contests],
         jobs=[nightly_job, *writeback_jobs, territory_proposal_job],
         schedules=[nightly_schedule, *writeback_schedules],
         sensors=writeback_sensors,

@@ -14,8 +14,10 @@ import typer
 
 from salesops.compensation.cli import comp_app
 from salesops.console import make_console
+from salesops.contests.cli import app as contests_app
 from salesops.paths import DBT_PROJECT_DIR, REPO_ROOT
 from salesops.planning.territories.cli import territories_app
+from salesops.statements.cli import app as statements_app
 from salesops.writeback.cli import push_app
 
 app = typer.Typer(help="salesops: sales-operations data platform.", no_args_is_help=True, add_completion=False)
@@ -26,6 +28,8 @@ app.add_typer(docs_app, name="docs")
 app.add_typer(comp_app, name="comp")
 app.add_typer(push_app, name="push")
 app.add_typer(territories_app, name="territories")
+app.add_typer(statements_app, name="statements")
+app.add_typer(contests_app, name="contests")
 console = make_console()
 
 
