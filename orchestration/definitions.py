@@ -14,6 +14,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
+from assets.funnel import funnel_standard
 from assets.ingest import build_ingest_assets
 from assets.publish import build_publish_asset
 from assets.transform import build_dbt_assets, dbt_project
@@ -27,7 +28,7 @@ from salesops.settings import get_settings
 def build_definitions(executor: str = "in_process") -> dg.Definitions:
     dbt = build_dbt_assets()
     return dg.Definitions(
-        assets=[*(build_ingest_assets(s) for s in SOURCES), dbt, build_publish_asset(dbt)],
+        assets=[*(build_ingest_assets(s) for s in SOURCES), funnel_standard, dbt, build_publish_asset(dbt)],
         jobs=[nightly_job],
         schedules=[nightly_schedule],
         resources={

@@ -11,7 +11,8 @@ from salesops.publish import publish_marts
 
 
 def build_publish_asset(upstream: dg.AssetsDefinition) -> dg.AssetsDefinition:
-    mart_keys = [key for key, group in upstream.group_names_by_key.items() if group == "marts"]
+    # every model in the marts schema, whatever its group (domain folders under marts/ are their own groups)
+    mart_keys = [key for key in upstream.keys if key.path[0] == "marts"]
 
     @dg.asset(
         key=["published", "marts"],
