@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from salesops.funnel.cli import report_app
 from salesops.paths import DBT_PROJECT_DIR, REPO_ROOT
 
 app = typer.Typer(help="salesops: sales-operations data platform.", no_args_is_help=True, add_completion=False)
@@ -20,6 +21,7 @@ demo_app = typer.Typer(help="The embedded demo company.", no_args_is_help=True)
 docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
 app.add_typer(docs_app, name="docs")
+app.add_typer(report_app, name="report")
 console = Console()
 
 
