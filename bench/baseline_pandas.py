@@ -43,8 +43,6 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import create_engine
 
-FUNNEL_STAGES_CSV = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds" / "funnel_stages.csv"
-
 # table -> (database, query, date/time columns)
 EXPORT = {
     "opportunity": ("crm", "select id, owner_id, currency_iso_code, created_date, system_modstamp, is_deleted from opportunity",
@@ -69,7 +67,11 @@ def read_sources(demo_dir: Path) -> dict[str, pd.DataFrame]:
     finally:
         for engine in engines.values():
             engine.dispose()
-    frames["funnel_stages"] = pd.read_csv(FUNNEL_STAGES_CSV)
+    from salesops.funnel.standard import load_standard  # the funnel standard (config/funnel.yml), as dbt reads it
+
+    frames["funnel_stages"] = pd.DataFrame(
+        [{**r, "default_probability": float(r["default_probability"])} for r in load_standard().stage_rows()]
+    )
     return frames
 
 

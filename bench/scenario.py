@@ -76,6 +76,10 @@ def main() -> None:
         for src in load_all():
             landing = build_landing(settings, src, list(src.tables))
             landing.pipeline.run(landing.dlt_source)
+        # the config tables dbt reads as source `config` (written by Python assets in the nightly)
+        from salesops.funnel.standard import load_standard, write_standard
+
+        write_standard(settings, load_standard())
     elif a.scenario == "dbt_build":
         from dbt.cli.main import dbtRunner
         from sql_direct import dbt_dirs

@@ -15,6 +15,7 @@ import typer
 from salesops.compensation.cli import comp_app
 from salesops.console import make_console
 from salesops.contests.cli import app as contests_app
+from salesops.funnel.cli import report_app
 from salesops.paths import DBT_PROJECT_DIR, REPO_ROOT
 from salesops.planning.territories.cli import territories_app
 from salesops.statements.cli import app as statements_app
@@ -30,6 +31,7 @@ app.add_typer(push_app, name="push")
 app.add_typer(territories_app, name="territories")
 app.add_typer(statements_app, name="statements")
 app.add_typer(contests_app, name="contests")
+app.add_typer(report_app, name="report")
 console = make_console()
 
 

@@ -9,13 +9,10 @@ from assets.ingest import WAREHOUSE_POOL
 from orchestration.resources import SettingsResource
 from salesops.publish import publish_marts
 
-NOT_MARTS = {"staging", "intermediate", "reference"}
-
 
 def build_publish_asset(*dbt_stages: dg.AssetsDefinition) -> dg.AssetsDefinition:
-    # every model under models/marts (group `marts` or a domain group such as `funnel`)
-    mart_keys = [key for stage in dbt_stages for key, group in stage.group_names_by_key.items()
-                 if group not in NOT_MARTS and stage.is_materializable]
+    # every model in the marts schema, whatever its group (domain folders under marts/ are their own groups)
+    mart_keys = [key for stage in dbt_stages for key in stage.keys if key.path[0] == "marts"]
 
     @dg.asset(
         key=["published", "marts"],

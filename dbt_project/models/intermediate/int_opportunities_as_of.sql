@@ -33,7 +33,7 @@ entries as (
 
 stages as (
 
-    select * from {{ ref('funnel_stages') }}
+    select * from {{ ref('stg_config__funnel_stages') }}
 
 ),
 

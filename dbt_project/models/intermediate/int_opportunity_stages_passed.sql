@@ -22,7 +22,7 @@ entries as (
 open_stages as (
 
     select stage_name, stage_order
-    from {{ ref('funnel_stages') }}
+    from {{ ref('stg_config__funnel_stages') }}
     where not is_closed
 
 ),

@@ -24,7 +24,7 @@ changes as (
 stages as (
 
     select stage_name, stage_order, is_closed, is_won
-    from {{ ref('funnel_stages') }}
+    from {{ ref('stg_config__funnel_stages') }}
 
 ),
 

@@ -11,7 +11,7 @@ with
 users as (select * from {{ ref('stg_crm__users') }}),
 accounts as (select * from {{ ref('stg_crm__accounts') }}),
 employees as (select * from {{ ref('stg_hr__employees') }}),
-stages as (select * from {{ ref('funnel_stages') }}),
+stages as (select * from {{ ref('stg_config__funnel_stages') }}),
 
 live_opportunities as (
 
@@ -122,10 +122,50 @@ findings as (
     -- a stage that is not in the funnel standard
     select
         'stage_not_in_funnel_standard', 'error', 'crm.opportunity_history', h.opportunity_history_id,
-        'stage_name ''' || h.stage_name || ''' is not in seeds/funnel_stages.csv'
+        'stage_name ''' || h.stage_name || ''' is not in the funnel standard (config/funnel.yml); the stage entry is '
+            || 'left out of conversion, time in stage and skip/regression detection'
     from live_history as h
     left join stages as s on s.stage_name = h.stage_name
     where s.stage_name is null
+
+    union all
+
+    -- funnel bad input (int_opportunities_quality_flagged): what each flag does to the funnel marts
+    select
+        'opportunity_amount_missing', 'error', 'crm.opportunity_history', f.opportunity_id,
+        'amount is empty on {{ var("as_of") }}; left out of pipeline, waterfall, forecast, coverage and win-rate-by-amount metrics'
+    from {{ ref('int_opportunities_quality_flagged') }} as f
+    where f.is_amount_missing
+
+    union all
+
+    select
+        'opportunity_amount_negative', 'error', 'crm.opportunity_history', f.opportunity_id,
+        'amount ' || cast(o.amount as {{ dbt.type_string() }}) || ' is negative on {{ var("as_of") }}; left out of pipeline, '
+            || 'waterfall, forecast, coverage and win-rate-by-amount metrics'
+    from {{ ref('int_opportunities_quality_flagged') }} as f
+    inner join {{ ref('int_opportunities_as_of') }} as o on o.opportunity_id = f.opportunity_id
+    where f.is_amount_negative
+
+    union all
+
+    select
+        'close_date_before_created', 'error', 'crm.opportunity', f.opportunity_id,
+        'close_date ' || cast(o.close_date as {{ dbt.type_string() }}) || ' is before the created date '
+            || cast(o.created_date as {{ dbt.type_string() }}) || '; left out of cycle length and velocity'
+    from {{ ref('int_opportunities_quality_flagged') }} as f
+    inner join {{ ref('int_opportunities_as_of') }} as o on o.opportunity_id = f.opportunity_id
+    where f.is_close_before_created
+
+    union all
+
+    select
+        'opportunity_stage_not_in_funnel_standard', 'error', 'crm.opportunity_history', f.opportunity_id,
+        'stage ''' || o.stage_name || ''' on {{ var("as_of") }} is not in the funnel standard (config/funnel.yml); '
+            || 'left out of pipeline, waterfall, forecast, coverage and the open-deal lists'
+    from {{ ref('int_opportunities_quality_flagged') }} as f
+    inner join {{ ref('int_opportunities_as_of') }} as o on o.opportunity_id = f.opportunity_id
+    where f.is_current_stage_unknown
 
     union all
 
