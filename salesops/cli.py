@@ -14,12 +14,14 @@ import typer
 from rich.console import Console
 
 from salesops.paths import DBT_PROJECT_DIR, REPO_ROOT
+from salesops.planning.cli import targets_app
 
 app = typer.Typer(help="salesops: sales-operations data platform.", no_args_is_help=True, add_completion=False)
 demo_app = typer.Typer(help="The embedded demo company.", no_args_is_help=True)
 docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
 app.add_typer(docs_app, name="docs")
+app.add_typer(targets_app, name="targets")
 console = Console()
 
 
