@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 LEVEL_ORDER = ("company", "business_unit", "region", "team", "rep", "product_line", "month")
 ORG_LEVELS = ("business_unit", "region", "team")
 WEIGHT_METHODS = ("even", "prior_year", "trailing_12m", "potential", "pipeline")
-Method = Literal["even", "prior_year", "trailing_12m", "potential", "pipeline", "blend"]
+Method = Literal["even", "prior_year", "trailing_12m", "potential", "pipeline", "blend", "seasonality"]
 
 
 class PlanConfigError(ValueError):
@@ -85,7 +85,7 @@ class Potential(_Strict):
 
 class Level(_Strict):
     level: Literal["business_unit", "region", "team", "rep", "product_line", "month"]
-    method: Method | Literal["seasonality"] = "even"
+    method: Method = "even"
     blend: dict[Literal["even", "prior_year", "trailing_12m", "potential", "pipeline"], Decimal] | None = None
     pad: Decimal = Field(Decimal(0), description="Over-assignment when allocating this level from its parent (0.05 = 5 %).")
     fixed: dict[str, Decimal] = Field(default_factory=dict, description="Manual amounts by node key (or node path).")
@@ -93,10 +93,17 @@ class Level(_Strict):
     potential: Potential = Field(default_factory=Potential)
     weighted_pipeline: bool = Field(False, description="pipeline: probability-weighted amounts instead of full amounts.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _month_default(cls, data):
+        if isinstance(data, dict) and data.get("level") == "month" and "method" not in data:
+            data = {**data, "method": "seasonality"}
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> Level:
         if self.level == "month":
-            if self.method not in ("seasonality", "even"):
+            if self.method != "seasonality":
                 raise ValueError("the month level is split by seasonality; method must be `seasonality`")
             if self.fixed or self.growth or self.blend:
                 raise ValueError("the month level takes only `pad` (split by seasonality)")

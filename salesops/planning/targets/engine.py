@@ -486,16 +486,24 @@ class _Decomposer:
                 raise DecompositionError(f"levels.{cfg.level}: weights ({cfg.method}) of the children of {parent.path} "
                                          f"({parent.name}) sum to zero: {names}")
             trial = {i: rest * w[i] / wsum for i in free}
-            violators = {}
+            low, high = {}, {}
             for i, x in trial.items():
                 lo, hi = bounds.get(i, (None, None))
                 if lo is not None and x < lo:
-                    violators[i] = lo
+                    low[i] = lo
                 elif hi is not None and x > hi:
-                    violators[i] = hi
-            if not violators:
+                    high[i] = hi
+            if not low and not high:
                 exact.update(trial)
                 break
+            # clamp one side at a time: the side with the larger total violation
+            excess = sum((trial[i] - b for i, b in high.items()), Fraction(0))
+            deficit = sum((b - trial[i] for i, b in low.items()), Fraction(0))
+            violators = high if excess >= deficit and high else low
+            if len(violators) == len(free) and sum(violators.values(), Fraction(0)) != rest:
+                raise DecompositionError(
+                    f"levels.{cfg.level}.growth: the growth floors/caps of the children of {parent.path} ({parent.name}) "
+                    f"cannot all hold with its {total}")
             for i, b in violators.items():
                 exact[i] = b
                 rest -= b
