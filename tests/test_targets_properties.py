@@ -10,7 +10,15 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesops.planning.targets.engine import Assignment, Fact, History, OrgUnit, decompose, largest_remainder, round_to_unit
+from salesops.planning.targets.engine import (
+    Assignment,
+    Fact,
+    History,
+    OrgUnit,
+    decompose,
+    largest_remainder,
+    round_to_unit,
+)
 from salesops.planning.targets.ledger import checksum, ledger_rows
 from tests.targets_fixtures import plan
 
