@@ -4,6 +4,7 @@ Built lazily (nothing is read at import time). Lineage:
   [crm|erp|hr, <table>]  (ingest, dlt + great-expectations)
     -> staging / intermediate / marts  (dbt build; tests are asset checks)
     -> [published, marts]  (read-only copy for BI readers)
+  dbt models -> [planning, targets]  (target ledger, Python; dbt reads it back as source planning.targets)
 """
 
 import sys
@@ -15,6 +16,7 @@ from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
 from assets.ingest import build_ingest_assets
+from assets.planning import planning_targets
 from assets.publish import build_publish_asset
 from assets.transform import build_dbt_assets, dbt_project
 from orchestration.jobs import nightly_job, nightly_schedule
@@ -27,7 +29,7 @@ from salesops.settings import get_settings
 def build_definitions(executor: str = "in_process") -> dg.Definitions:
     dbt = build_dbt_assets()
     return dg.Definitions(
-        assets=[*(build_ingest_assets(s) for s in SOURCES), dbt, build_publish_asset(dbt)],
+        assets=[*(build_ingest_assets(s) for s in SOURCES), dbt, build_publish_asset(dbt), planning_targets],
         jobs=[nightly_job],
         schedules=[nightly_schedule],
         resources={
