@@ -85,3 +85,14 @@ def test_not_yaml_or_missing(tmp_path):
 def test_shipped_plans_load(name):
     plan = load_plan(CONFIG_DIR / "targets" / name)
     assert plan.plan_id in ("FY2026", "FY2027")
+
+
+def test_cli_bad_config_exits_nonzero_and_writes_nothing(tmp_path, data_dir):
+    from typer.testing import CliRunner
+
+    from salesops.cli import app
+
+    res = CliRunner().invoke(app, ["targets", "plan", "--config", str(write(tmp_path, GOOD.replace("levels:", "levles:")))])
+    assert res.exit_code == 1
+    assert "levles: unknown key (misspelled?)" in res.output
+    assert not (data_dir / "warehouse").exists()

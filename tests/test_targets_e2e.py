@@ -76,7 +76,32 @@ def test_asset_publishes_then_verifies_and_the_ledger_adds_up(warehouse, data_di
     v1 = [r for r in rows if r["version"] == 1]
     assert next(r for r in v1 if r["level"] == "company")["target_amount"] == Decimal("1600000000.00")
     leaves = [r for r in v1 if r["level"] == "month"]
-    assert {r["rep_id"] is not None and r["product_line"] is not None for r in leaves if r["method"] != "seasonality"} <= {True}
-    assert all(r["month_start"] is not None for r in leaves)
+    assert all(r["rep_id"] and r["product_line"] and r["month_start"] for r in leaves if r["method"] == "seasonality")
+    holds = [r for r in leaves if r["method"] == "ramp_hold"]
+    assert holds and all(r["rep_id"] is None and r["month_start"] for r in holds)
     intl = [r for r in rows if r["level"] == "business_unit" and r["org_unit_id"] == "OU-0021"]
     assert sorted((r["version"], r["target_amount"]) for r in intl) == [(1, Decimal("400000000.00")), (2, Decimal("360000000.00"))]
+
+
+def test_cli_plan_versions_and_errors(warehouse, data_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from salesops.cli import app
+    from salesops.paths import CONFIG_DIR
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["targets", "plan", "--config", str(CONFIG_DIR / "targets" / "fy2027_draft.yml"), "--depth", "1"])
+    assert res.exit_code == 0, res.output
+    assert "FY2027" in res.output and "1,750,000,000 CNY" in res.output and "(draft)" in res.output
+    res = runner.invoke(app, ["targets", "versions"])
+    assert res.exit_code == 0 and "FY2027" in res.output and "draft" in res.output
+    # prior_year at rep level: a rep hired in June 2026 has no FY2025 bookings -> named, nothing written
+    text = (CONFIG_DIR / "targets" / "fy2026_v2.yml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yml"
+    bad.write_text(text.replace("blend: {prior_year: 0.6, potential: 0.2, even: 0.2}", "").replace(
+        "  - level: rep\n    method: blend", "  - level: rep\n    method: prior_year"), encoding="utf-8")
+    res = runner.invoke(app, ["targets", "plan", "--config", str(bad)])
+    assert res.exit_code == 1
+    assert "0055j0000000089AAA (黄婷) has no prior-year bookings (FY2025)" in res.output
+    res = runner.invoke(app, ["targets", "versions"])
+    assert "FY2026" not in res.output

@@ -100,6 +100,7 @@ def test_ramp_reduces_the_new_hire_and_holds_the_rest_at_the_parent():
     assert hold.method == "ramp_hold" and hold.rep_id is None
     # held 62.5 in Jan and 31.25 in Feb -> 94 x 2/3, 1/3 = 62.67, 31.33 -> 63, 31
     assert months(hold)[:3] == [D(63), D(31), D(0)]
+    assert {c.method for c in hold.children} == {"ramp_hold"} and hold.children[0].level == "month"
 
 
 def test_growth_cap_and_floor_versus_prior_year():

@@ -64,7 +64,7 @@ def plan_command(
             history = load_history(settings, plan, config.resolve().parent)
         dec = decompose(plan, history)
     except (PlanConfigError, DecompositionError, HistoryUnavailable) as exc:
-        console.print(f"[red]cannot decompose {config}[/]:\n{exc}", markup=True, highlight=False)
+        console.print(f"[red]cannot decompose {config}[/]:\n{exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     console.print(f"[bold]{plan.plan_id}[/] version {plan.version} · fiscal year {plan.fiscal_year} · effective from "
                   f"{plan.effective_from} · roster on {plan.roster_on} · unit {plan.rounding_unit}")
@@ -72,7 +72,7 @@ def plan_command(
     shares = " ".join(f"{m:%b} {float(s):.1%}" for m, s in zip(dec.months, dec.seasonality, strict=True))
     console.print(f"[dim]seasonality ({plan.seasonality.method}): {shares}[/]")
     for w in dec.warnings:
-        console.print(f"[yellow]note[/]: {w}", highlight=False)
+        console.print(f"[yellow]note[/]: {w}", highlight=False, soft_wrap=True)
     n_rows = sum(1 for _ in dec.nodes())
     if dry_run:
         console.print(f"dry run: {n_rows:,} ledger rows, nothing written")
@@ -80,7 +80,7 @@ def plan_command(
     try:
         result = write_version(settings, dec, publish=publish, config_path=_rel(config))
     except PublishedVersionError as exc:
-        console.print(f"[red]not written[/]: {exc}", highlight=False)
+        console.print(f"[red]not written[/]: {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     where = f"planning.targets in {settings.warehouse_label()}"
     if result == "unchanged":
@@ -108,7 +108,7 @@ def versions_command() -> None:
         t.add_row(v["plan_id"], str(v["version"]), v["status"], str(v["effective_from"]),
                   f"{v['published_at']:%Y-%m-%d %H:%M}" if v["published_at"] else "",
                   f"{v['target_amount']:,.0f} {v['currency']}", f"{v['n_rows']:,}", v["checksum"][:12], v["config_path"])
-    console.print(t)
+    console.print(t, width=max(console.width, 150))
 
 
 def _rel(path: Path) -> str:

@@ -381,7 +381,7 @@ class _Decomposer:
             c.share = x / Fraction(total) if total else Fraction(0)
             c.amount = amt
             if level == "month":
-                c.method = "seasonality"
+                c.method = "ramp_hold" if parent.method == "ramp_hold" else "seasonality"
         parent.children = children
         for c in children:
             self._expand(c, depth + 1)
