@@ -12,6 +12,7 @@ from salesops.planning.targets.engine import decompose
 from salesops.planning.targets.ledger import PublishedVersionError, list_versions, verify_published, write_version
 from salesops.settings import get_settings
 from salesops.warehouse import read_rows
+from tests.postgres import postgres_url  # noqa: F401  (fixture)
 from tests.targets_fixtures import history, plan
 
 LEVELS = [{"level": "business_unit", "method": "prior_year"}, {"level": "rep"}]
@@ -98,3 +99,16 @@ def test_nothing_half_written(settings, monkeypatch):
     assert [v["status"] for v in list_versions(settings)] == ["draft"]
     amounts = read_rows(settings, "select target_amount from planning.targets where level = 'company'")
     assert amounts == [{"target_amount": Decimal("1000.00")}]
+
+
+@pytest.mark.postgres
+def test_versions_on_postgres_have_the_same_checksum(postgres_url, tmp_path, monkeypatch):  # noqa: F811
+    """The ledger written to PostgreSQL reads back to the same checksum as on DuckDB (verification works)."""
+    monkeypatch.setenv("SALESOPS_DATA_DIR", str(tmp_path))
+    pg = get_settings(warehouse_target="postgres", warehouse_url=postgres_url)
+    duck = get_settings(warehouse_path=tmp_path / "w.duckdb")
+    for s in (pg, duck):
+        write_version(s, dec(), publish=True, config_path="p.yml", now=T0)
+        verify_published(s, "T", 1, plan(LEVELS).checksum())
+    assert list_versions(pg)[0]["checksum"] == list_versions(duck)[0]["checksum"]
+    assert write_version(pg, dec(), publish=True, config_path="p.yml") == "unchanged"

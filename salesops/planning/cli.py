@@ -108,7 +108,7 @@ def versions_command() -> None:
         t.add_row(v["plan_id"], str(v["version"]), v["status"], str(v["effective_from"]),
                   f"{v['published_at']:%Y-%m-%d %H:%M}" if v["published_at"] else "",
                   f"{v['target_amount']:,.0f} {v['currency']}", f"{v['n_rows']:,}", v["checksum"][:12], v["config_path"])
-    console.print(t, width=max(console.width, 150))
+    Console(width=max(console.width, 150)).print(t)
 
 
 def _rel(path: Path) -> str:
