@@ -44,7 +44,8 @@ def test_even_split_and_month_ties_are_deterministic():
     # a: 250 x 0.25 = 62.5 in each of Jan-Apr -> 62 each + 2 leftover units to the first two (tie)
     assert months(node(dec, "company/BU1/a")) == [D(63), D(63), D(62), D(62)] + [D(0)] * 8
     assert [c.key for c in node(dec, "company/BU1/a").children][:2] == ["2026-01", "2026-02"]
-    assert decompose(plan([{"level": "business_unit"}, {"level": "rep"}]), history()).root.walk  # runs twice
+    again = decompose(plan([{"level": "business_unit"}, {"level": "rep"}]), history())
+    assert [(n.path, n.amount) for n in again.nodes()] == [(n.path, n.amount) for n in dec.nodes()]
 
 
 def test_prior_year_weights_and_rounding():
@@ -205,3 +206,5 @@ def test_fixed_amounts_errors():
         decompose(plan([{"level": "business_unit", "fixed": {"BU9": D(10)}}]), history())
     with pytest.raises(DecompositionError, match=r"fixed amounts under company .* sum to 1200, more than its 1000"):
         decompose(plan([{"level": "business_unit", "fixed": {"BU1": D(1200)}}]), history())
+    with pytest.raises(DecompositionError, match=r"growth.nodes: no node \['BU7'\] at level business_unit"):
+        decompose(plan([{"level": "business_unit", "growth": {"nodes": {"BU7": {"cap": D(1)}}}}]), history())

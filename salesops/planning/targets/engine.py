@@ -228,6 +228,9 @@ class _Decomposer:
             unknown = set(lv.fixed) - self.fixed_used[lv.level]
             if unknown:
                 raise DecompositionError(f"levels.{lv.level}.fixed: no node {sorted(unknown)} at level {lv.level}")
+            unknown = set(lv.growth.nodes if lv.growth else ()) - self.fixed_used[f"{lv.level}.growth"]
+            if unknown:
+                raise DecompositionError(f"levels.{lv.level}.growth.nodes: no node {sorted(unknown)} at level {lv.level}")
         self._unattributed_warning()
         for (level, method), n in sorted(self.skipped_components.items()):
             self.warnings.append(f"levels.{level}: blend component {method} had no data under {n} parent(s) "
@@ -332,7 +335,8 @@ class _Decomposer:
             if not self.h.product_lines:
                 raise DecompositionError("level product_line: the CRM has no product families")
             return [Node(level="product_line", key=p, name=p, path=f"{base}/{p}", filter={**parent.filter, "product_line": p},
-                         parent=parent, rep_id=parent.rep_id, product_line=p, ramp=parent.ramp)
+                         parent=parent, rep_id=parent.rep_id, product_line=p, ramp=parent.ramp,
+                         ramp_factor=parent.ramp_factor)
                     for p in sorted(self.h.product_lines)]
         # month
         return [Node(level="month", key=m.strftime("%Y-%m"), name=m.strftime("%Y-%m"), path=f"{base}/{m:%Y-%m}",
@@ -520,6 +524,7 @@ class _Decomposer:
         out = {}
         u = Fraction(self.unit)
         for i, c in enumerate(children):
+            self.fixed_used[f"{cfg.level}.growth"] |= {k for k in (c.key, c.path) if k in cfg.growth.nodes}
             b = cfg.growth.for_node(c.key, c.path)
             py = self.bookings.total(self.py_window, c.filter)
             if py <= 0 or (b.floor is None and b.cap is None):
