@@ -57,6 +57,9 @@ def test_negative_or_missing_target(tmp_path):
     assert "target.amount: must be a positive amount, got -5" in error(tmp_path, GOOD.replace("1000000,", "-5,"))
     assert "target: Field required" in error(tmp_path, GOOD.replace("target: {amount: 1000000, currency: CNY}\n", ""))
     assert "not a multiple of rounding_unit 1000" in error(tmp_path, GOOD.replace("1000000,", "1000500,"))
+    assert "give exactly one of `amount`" in error(tmp_path, GOOD.replace("amount: 1000000,", "amount: 1000000, growth: 0.1,"))
+    assert "give exactly one of `amount`" in error(tmp_path, GOOD.replace("amount: 1000000,", ""))
+    assert load_plan(write(tmp_path, GOOD.replace("amount: 1000000,", "growth: 0.1,"))).target.growth == Decimal("0.1")
 
 
 def test_seasonality_must_sum_to_one(tmp_path):

@@ -74,13 +74,14 @@ def test_asset_publishes_then_verifies_and_the_ledger_adds_up(warehouse, data_di
         assert sum(k["target_amount"] for k in kids) == expected, tid
     assert all(r["target_amount"] >= 0 for r in rows)
     v1 = [r for r in rows if r["version"] == 1]
-    assert next(r for r in v1 if r["level"] == "company")["target_amount"] == Decimal("1600000000.00")
+    # FY2025 bookings 1,454,688,641.08 x 1.10 = 1,600,157,505.19 -> unit 1000
+    assert next(r for r in v1 if r["level"] == "company")["target_amount"] == Decimal("1600158000.00")
     leaves = [r for r in v1 if r["level"] == "month"]
     assert all(r["rep_id"] and r["product_line"] and r["month_start"] for r in leaves if r["method"] == "seasonality")
     holds = [r for r in leaves if r["method"] == "ramp_hold"]
     assert holds and all(r["rep_id"] is None and r["month_start"] for r in holds)
     intl = [r for r in rows if r["level"] == "business_unit" and r["org_unit_id"] == "OU-0021"]
-    assert sorted((r["version"], r["target_amount"]) for r in intl) == [(1, Decimal("400000000.00")), (2, Decimal("360000000.00"))]
+    assert sorted((r["version"], r["target_amount"]) for r in intl) == [(1, Decimal("399537000.00")), (2, Decimal("359216000.00"))]
 
 
 def test_cli_plan_versions_and_errors(warehouse, data_dir, tmp_path):

@@ -71,6 +71,18 @@ def test_padding_over_assigns_children():
     assert amounts(dec, "business_unit") == {"BU1": D(600), "BU2": D(500)}  # 550/550 -> 5+5 units, 1 left to BU1
 
 
+def test_company_target_as_growth_on_prior_year():
+    # FY2025 company bookings 1000 x 1.155 = 1155 -> unit 10 -> 1160 (half up); International-style
+    # override by node *name*: Unit two exactly +50 % = 300, Unit one the other 860
+    dec = decompose(plan([{"level": "business_unit", "method": "prior_year",
+                           "growth": {"nodes": {"Unit two": {"floor": D("0.5"), "cap": D("0.5")}}}}],
+                         target={"growth": D("0.155"), "currency": "CNY"}, rounding_unit=D(10)), history())
+    assert dec.root.amount == D(1160)
+    assert amounts(dec, "business_unit") == {"BU1": D(860), "BU2": D(300)}
+    with pytest.raises(DecompositionError, match="no bookings in FY2025 to grow from"):
+        decompose(plan([{"level": "business_unit"}], target={"growth": D("0.1"), "currency": "CNY"}), history(bookings=[]))
+
+
 def test_fixed_amounts_and_remainder_by_weight():
     h = history()
     h.assignments.append(rep("d", "R1"))

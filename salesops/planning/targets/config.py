@@ -34,15 +34,24 @@ class _Strict(BaseModel):
 
 
 class Target(_Strict):
-    amount: Decimal = Field(description="Company annual target in `currency`.")
+    amount: Decimal | None = Field(None, description="Company annual target in `currency`.")
+    growth: Decimal | None = Field(None, description="Or: prior-year company bookings x (1 + growth), rounded to the unit.")
     currency: str = Field(pattern=r"^[A-Z]{3}$")
 
     @field_validator("amount")
     @classmethod
-    def _positive(cls, v: Decimal) -> Decimal:
-        if not v.is_finite() or v <= 0:
+    def _positive(cls, v: Decimal | None) -> Decimal | None:
+        if v is not None and (not v.is_finite() or v <= 0):
             raise ValueError(f"must be a positive amount, got {v}")
         return v
+
+    @model_validator(mode="after")
+    def _one(self) -> Target:
+        if (self.amount is None) == (self.growth is None):
+            raise ValueError("give exactly one of `amount` (the target) or `growth` (vs prior-year bookings)")
+        if self.growth is not None and self.growth <= -1:
+            raise ValueError(f"growth must be above -1, got {self.growth}")
+        return self
 
 
 class Bounds(_Strict):
@@ -61,10 +70,10 @@ class Bounds(_Strict):
 
 
 class Growth(Bounds):
-    nodes: dict[str, Bounds] = Field(default_factory=dict, description="Per node key: overrides the level's bounds.")
+    nodes: dict[str, Bounds] = Field(default_factory=dict, description="By node key, path or name: overrides the level's bounds.")
 
-    def for_node(self, key: str, path: str) -> Bounds:
-        b = self.nodes.get(key) or self.nodes.get(path)
+    def for_node(self, key: str, path: str, name: str = "") -> Bounds:
+        b = self.nodes.get(key) or self.nodes.get(path) or self.nodes.get(name)
         if b is None:
             return Bounds(floor=self.floor, cap=self.cap)
         return Bounds(floor=b.floor if b.floor is not None else self.floor, cap=b.cap if b.cap is not None else self.cap)
@@ -88,7 +97,7 @@ class Level(_Strict):
     method: Method = "even"
     blend: dict[Literal["even", "prior_year", "trailing_12m", "potential", "pipeline"], Decimal] | None = None
     pad: Decimal = Field(Decimal(0), description="Over-assignment when allocating this level from its parent (0.05 = 5 %).")
-    fixed: dict[str, Decimal] = Field(default_factory=dict, description="Manual amounts by node key (or node path).")
+    fixed: dict[str, Decimal] = Field(default_factory=dict, description="Manual amounts by node key, path or name.")
     growth: Growth | None = None
     potential: Potential = Field(default_factory=Potential)
     weighted_pipeline: bool = Field(False, description="pipeline: probability-weighted amounts instead of full amounts.")
@@ -203,7 +212,7 @@ class PlanConfig(_Strict):
             raise ValueError("levels: need at least one level between company and month")
         if self.ramp is not None and "rep" not in names:
             raise ValueError("ramp: needs a `rep` level")
-        if self.target.amount % self.rounding_unit != 0:
+        if self.target.amount is not None and self.target.amount % self.rounding_unit != 0:
             raise ValueError(f"target.amount {self.target.amount} is not a multiple of rounding_unit {self.rounding_unit}")
         for lv in self.levels:
             for key, amount in lv.fixed.items():
@@ -229,6 +238,8 @@ class PlanConfig(_Strict):
             used |= lv.methods_used()
             if lv.growth is not None:
                 used.add("prior_year")
+        if self.target.growth is not None:
+            used.add("prior_year")
         return used
 
     def checksum(self) -> str:

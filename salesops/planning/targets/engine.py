@@ -212,16 +212,17 @@ class _Decomposer:
     def run(self) -> Decomposition:
         self.units = self._org_units()
         self.levels = [lv.level for lv in self.plan.levels]
-        if any(lv.growth for lv in self.plan.levels) and self.plan.target.currency != self.h.currency:
+        uses_py_amounts = any(lv.growth for lv in self.plan.levels) or self.plan.target.growth is not None
+        if uses_py_amounts and self.plan.target.currency != self.h.currency:
             raise DecompositionError(
-                f"growth floors/caps compare with prior-year bookings in {self.h.currency}; "
+                f"target.growth and growth floors/caps compare with prior-year bookings in {self.h.currency}; "
                 f"the plan currency is {self.plan.target.currency}")
         self.roster = self._roster() if "rep" in self.levels else []
         self.seasonality = self._seasonality()
         companies = [u for u in self.units.values() if u.unit_type == "company" and u.parent_id is None]
         root = Node(level="company", key="company", name=companies[0].name if len(companies) == 1 else "company",
                     path="company", filter={}, org_unit_id=companies[0].org_unit_id if len(companies) == 1 else None,
-                    method="target", amount=self.plan.target.amount)
+                    method="target", amount=self._company_target())
         self._root = root
         self._expand(root, 0)
         for lv in self.plan.levels:
@@ -237,6 +238,16 @@ class _Decomposer:
                                  f"(e.g. new hires); the other components were rescaled there")
         check_invariants(root, self.plan)
         return Decomposition(self.plan, root, self.months, self.seasonality, self.warnings)
+
+    def _company_target(self) -> Decimal:
+        t = self.plan.target
+        if t.amount is not None:
+            return t.amount
+        py = self.bookings.total(self.py_window, {})
+        if py <= 0:
+            raise DecompositionError(f"target.growth: the company has no bookings in FY{self.plan.fiscal_year - 1} "
+                                     "to grow from; give target.amount")
+        return round_to_unit(py * (1 + Fraction(t.growth)), self.unit)
 
     def _org_units(self) -> dict[str, OrgUnit]:
         units = {u.org_unit_id: u for u in self.h.org_units}
@@ -461,7 +472,7 @@ class _Decomposer:
         # fixed amounts: by node key or node path
         fixed: dict[int, Fraction] = {}
         for i, c in enumerate(children):
-            for k in (c.key, c.path):
+            for k in (c.key, c.path, c.name):
                 if k in cfg.fixed:
                     fixed[i] = Fraction(cfg.fixed[k])
                     self.fixed_used[cfg.level].add(k)
@@ -524,8 +535,8 @@ class _Decomposer:
         out = {}
         u = Fraction(self.unit)
         for i, c in enumerate(children):
-            self.fixed_used[f"{cfg.level}.growth"] |= {k for k in (c.key, c.path) if k in cfg.growth.nodes}
-            b = cfg.growth.for_node(c.key, c.path)
+            self.fixed_used[f"{cfg.level}.growth"] |= {k for k in (c.key, c.path, c.name) if k in cfg.growth.nodes}
+            b = cfg.growth.for_node(c.key, c.path, c.name)
             py = self.bookings.total(self.py_window, c.filter)
             if py <= 0 or (b.floor is None and b.cap is None):
                 continue  # growth is undefined without a prior year

@@ -191,7 +191,7 @@ def write_version(settings: Settings, dec: Decomposition, *, publish: bool, conf
             "plan_id": plan.plan_id, "version": plan.version, "status": status, "fiscal_year": plan.fiscal_year,
             "effective_from": plan.effective_from, "published_at": now if publish else None, "written_at": now,
             "checksum": digest, "config_checksum": plan.checksum(), "config_path": config_path,
-            "target_amount": plan.target.amount, "currency": plan.target.currency, "n_rows": len(rows),
+            "target_amount": dec.root.amount, "currency": plan.target.currency, "n_rows": len(rows),
         }])
     return status
 
