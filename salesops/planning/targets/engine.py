@@ -574,7 +574,7 @@ class _Decomposer:
         if "rep" not in self.levels or "prior_year" not in self.plan.methods_used():
             return
         total = self.bookings.total(self.py_window, {})
-        reps = [n for n in self.root_nodes() if n.level == "rep" and n.rep_id]
+        reps = [n for n in self._root.walk() if n.level == "rep" and n.rep_id]
         covered = sum((self.bookings.total(self.py_window, {"rep_id": n.rep_id}) for n in reps), Fraction(0))
         if total > 0 and covered < total:
             gap = total - covered
@@ -582,9 +582,6 @@ class _Decomposer:
                 f"FY{self.plan.fiscal_year - 1} bookings of {round_to_unit(gap, Decimal('0.01')):,} {self.h.currency} "
                 f"({float(gap / total):.1%}) were booked by owners who carry no quota in this plan (left, not a rep, or "
                 f"not in HR); they weigh nothing in prior_year rep weights")
-
-    def root_nodes(self):
-        return self._root.walk() if hasattr(self, "_root") else iter(())
 
 
 def _spread(total: Decimal, w: list[Fraction], parent: Node, level: str) -> list[Fraction]:
