@@ -5,6 +5,7 @@ Built lazily (nothing is read at import time). Lineage:
     -> staging / intermediate / marts  (dbt build; tests are asset checks;
        models after a Python asset's output run in a later dbt op)
     -> [published, marts]  (read-only copy for BI readers)
+  dbt models -> [planning, targets]  (target ledger, Python; dbt reads it back as source planning.targets)
 """
 
 import sys
@@ -19,6 +20,7 @@ from assets.compensation import build_compensation_assets
 from assets.contests import config_contests
 from assets.funnel import funnel_standard
 from assets.ingest import build_ingest_assets
+from assets.planning import planning_targets
 from assets.publish import build_publish_asset
 from assets.statements import statements_rendered
 from assets.territories import territory_proposals
@@ -37,7 +39,7 @@ def build_definitions(executor: str = "in_process") -> dg.Definitions:
     dbt = build_dbt_assets()  # one op per dbt stage (see assets/transform dbt_stages)
     return dg.Definitions(
         assets=[*(build_ingest_assets(s) for s in SOURCES), funnel_standard, *dbt, build_publish_asset(*dbt),
-                *build_compensation_assets(*dbt), *writeback_assets, territory_proposals,
+                planning_targets, *build_compensation_assets(*dbt), *writeback_assets, territory_proposals,
                 statements_rendered, config_contests],
         jobs=[nightly_job, *writeback_jobs, territory_proposal_job],
         schedules=[nightly_schedule, *writeback_schedules],

@@ -1,0 +1,1 @@
+"""Planning: target decomposition (and, later, territories, headcount, budgets)."""
