@@ -1,0 +1,56 @@
+-- One row per allocated credit (int_comp_credits_allocated) x matching plan
+-- component, or one row with a null component when the payee has no plan /
+-- no component for the measure and credit type on the crediting date:
+-- the payee's plan valid on the crediting date (int_comp_payee_plans_assigned),
+-- the plan's components valid then whose measure matches and whose credit_types
+-- list the credit type, and the plan FX rate (1 for the plan currency itself
+-- unless configured). comp_credits keeps the rows with a component and a rate;
+-- comp_credit_exceptions reports direct credits without a plan or rate.
+{{ config(materialized='table') }}
+
+with
+
+allocated as (
+
+    select * from {{ ref('int_comp_credits_allocated') }}
+
+),
+
+plans as (
+
+    select * from {{ ref('int_comp_payee_plans_assigned') }}
+
+),
+
+components as (
+
+    select * from {{ ref('stg_config__comp_plan_components') }}
+
+),
+
+fx as (
+
+    select * from {{ ref('stg_config__comp_plan_fx_rates') }}
+
+)
+
+select
+    allocated.*,
+    plans.plan_id,
+    plans.sales_role,
+    plans.job_level,
+    components.component,
+    components.plan_currency,
+    coalesce(fx.fx_rate, case when allocated.currency = components.plan_currency then cast(1 as decimal(18,8)) end) as fx_rate
+from allocated
+left join plans
+    on plans.user_id = allocated.payee_id
+    and allocated.crediting_date between plans.valid_from_date and plans.valid_to_date
+left join components
+    on components.plan_id = plans.plan_id
+    and components.measure = allocated.measure
+    and allocated.crediting_date between components.valid_from_date and components.valid_to_date
+    and {{ comp_credit_type_listed('allocated.credit_type', 'components.credit_types') }}
+left join fx
+    on fx.plan_id = plans.plan_id
+    and fx.currency = allocated.currency
