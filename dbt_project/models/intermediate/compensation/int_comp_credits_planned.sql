@@ -4,8 +4,10 @@
 -- the payee's plan valid on the crediting date (int_comp_payee_plans_assigned),
 -- the plan's components valid then whose measure matches and whose credit_types
 -- list the credit type, and the plan FX rate (1 for the plan currency itself
--- unless configured). comp_credits keeps the rows with a component and a rate;
--- comp_credit_exceptions reports direct credits without a plan or rate.
+-- unless configured). A payee on two plans on the crediting date gets no plan
+-- (n_plans > 1). comp_credits keeps the rows with a component and a rate;
+-- comp_credit_exceptions reports direct credits without a plan (none or
+-- ambiguous) or without a rate.
 {{ config(materialized='table') }}
 
 with
@@ -16,9 +18,30 @@ allocated as (
 
 ),
 
+plans_on_date as (
+
+    select
+        allocated.allocated_credit_id,
+        count(*) as n_plans,
+        min(plans.plan_id) as first_plan_id,
+        max(plans.plan_id) as last_plan_id
+    from allocated
+    inner join {{ ref('int_comp_payee_plans_assigned') }} as plans
+        on plans.user_id = allocated.payee_id
+        and allocated.crediting_date between plans.valid_from_date and plans.valid_to_date
+    group by 1
+
+),
+
 plans as (
 
-    select * from {{ ref('int_comp_payee_plans_assigned') }}
+    select
+        allocated_credit_id,
+        n_plans,
+        case when n_plans = 1 then first_plan_id end as plan_id,
+        first_plan_id,
+        last_plan_id
+    from plans_on_date
 
 ),
 
@@ -37,15 +60,20 @@ fx as (
 select
     allocated.*,
     plans.plan_id,
-    plans.sales_role,
-    plans.job_level,
+    coalesce(plans.n_plans, 0) as n_plans,
+    plans.first_plan_id,
+    plans.last_plan_id,
+    reps.sales_role,
+    reps.job_level,
     components.component,
     components.plan_currency,
     coalesce(fx.fx_rate, case when allocated.currency = components.plan_currency then cast(1 as decimal(18,8)) end) as fx_rate
 from allocated
 left join plans
-    on plans.user_id = allocated.payee_id
-    and allocated.crediting_date between plans.valid_from_date and plans.valid_to_date
+    on plans.allocated_credit_id = allocated.allocated_credit_id
+left join {{ ref('int_reps_assigned') }} as reps
+    on reps.user_id = allocated.payee_id
+    and allocated.crediting_date between reps.valid_from_date and reps.valid_to_date
 left join components
     on components.plan_id = plans.plan_id
     and components.measure = allocated.measure

@@ -1,8 +1,11 @@
--- One row per CRM user x HR assignment period x eligible plan period: the
--- compensation plan of the user from valid_from_date to valid_to_date
--- (the intersection of the HR assignment and the plan eligibility). The HR
--- role (and level) decides the plan; a level-specific eligibility row wins
--- over a role-wide one (level null), then the lowest plan_id.
+-- One row per CRM user x HR assignment period x eligible plan: the
+-- compensation plan of the user from valid_from_date to valid_to_date (the
+-- intersection of the HR assignment and the plan eligibility). The HR role and
+-- level decide the plan; for one assignment, level-specific eligibility rows
+-- win over role-wide ones (level null) -- the same rule as the compensation
+-- engine (salesops.compensation.plans.eligible_plan_spans). Two plans still
+-- matching the same day are both kept: int_comp_credits_planned treats such a
+-- credit as ambiguous (an exception), never picks one silently.
 {{ config(materialized='table') }}
 
 with
@@ -27,6 +30,7 @@ matched as (
         assignments.user_id,
         assignments.sales_role,
         assignments.job_level,
+        assignments.valid_from_date as assignment_from_date,
         eligibility.plan_id,
         eligibility.job_level is not null as is_level_specific,
         case when eligibility.valid_from_date > assignments.valid_from_date
@@ -42,28 +46,24 @@ matched as (
 
 ),
 
--- overlapping candidates: keep, for each day, the preferred one. Candidates are
--- ranked per user and start day; a lower-ranked candidate is dropped where a
--- preferred one covers the same assignment period.
-ranked as (
+preferred as (
 
     select
         matched.*,
-        row_number() over (
-            partition by user_id, valid_from_date
-            order by case when is_level_specific then 0 else 1 end, plan_id
-        ) as preference
+        max(case when is_level_specific then 1 else 0 end) over (
+            partition by user_id, assignment_from_date
+        ) as has_level_specific
     from matched
 
 )
 
 select
-    user_id || '-' || cast(valid_from_date as {{ dbt.type_string() }}) as payee_plan_id,
+    user_id || '-' || cast(valid_from_date as {{ dbt.type_string() }}) || '-' || plan_id as payee_plan_id,
     user_id,
     plan_id,
     sales_role,
     job_level,
     valid_from_date,
     valid_to_date
-from ranked
-where preference = 1
+from preferred
+where is_level_specific or has_level_specific = 0

@@ -5,6 +5,7 @@
 --   no_opportunity             an invoice / payment whose order has no CRM opportunity: no payee;
 --   reversal_without_original  a credit note with no earlier invoice of the returned order;
 --   no_plan                    an owner / split / overlay payee with no compensation plan on the crediting date;
+--   ambiguous_plan             such a payee matches two or more plans on the crediting date (config error);
 --   no_fx_rate                 the payee's plan has no FX rate for the transaction currency.
 -- (A payee whose plan has no component for the measure / credit type is not an
 -- exception: the plan simply does not pay on it.)
@@ -68,8 +69,17 @@ credit_level as (
         source_type, source_id, measure, credit_date, transaction_amount as amount, currency,
         payee_id,
         plan_id,
-        case when plan_id is null then 'no_plan' else 'no_fx_rate' end as reason_code,
-        case when plan_id is null
+        case
+            when n_plans > 1 then 'ambiguous_plan'
+            when plan_id is null then 'no_plan'
+            else 'no_fx_rate'
+        end as reason_code,
+        case
+            when n_plans > 1
+            then 'payee ' || payee_id || ' matches ' || cast(n_plans as {{ dbt.type_string() }}) || ' plans on '
+                || cast(crediting_date as {{ dbt.type_string() }}) || ' (' || first_plan_id || ' .. ' || last_plan_id
+                || '): fix the plan eligibility'
+            when plan_id is null
             then 'payee ' || payee_id || ' has no compensation plan on '
                 || cast(crediting_date as {{ dbt.type_string() }})
                 || ' (HR role ' || coalesce(sales_role, 'none') || ', level ' || coalesce(job_level, 'none') || ')'

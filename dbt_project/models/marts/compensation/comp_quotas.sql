@@ -23,24 +23,42 @@ months as (
 
 ),
 
+-- the payee's plan on the reference date; a payee matching two plans that day
+-- gets no quota (its credits are ambiguous_plan exceptions as well)
+plans_on_date as (
+
+    select *
+    from (
+        select
+            months.month_start,
+            months.reference_date,
+            plans.user_id,
+            plans.plan_id,
+            count(*) over (partition by plans.user_id, months.month_start) as n_plans
+        from months
+        inner join {{ ref('int_comp_payee_plans_assigned') }} as plans
+            on months.reference_date between plans.valid_from_date and plans.valid_to_date
+    ) as counted
+    where n_plans = 1
+
+),
+
 payee_components as (
 
     select
         plans.user_id as payee_id,
-        months.month_start,
-        months.reference_date,
+        plans.month_start,
+        plans.reference_date,
         plans.plan_id,
         components.component,
         components.measure,
         components.credit_types,
         components.quota_source,
         components.plan_currency
-    from months
-    inner join {{ ref('int_comp_payee_plans_assigned') }} as plans
-        on months.reference_date between plans.valid_from_date and plans.valid_to_date
+    from plans_on_date as plans
     inner join {{ ref('stg_config__comp_plan_components') }} as components
         on components.plan_id = plans.plan_id
-        and months.reference_date between components.valid_from_date and components.valid_to_date
+        and plans.reference_date between components.valid_from_date and components.valid_to_date
 
 ),
 
