@@ -37,7 +37,8 @@ direct as (
         payees.credit_type,
         payees.split_share,
         case when transactions.amount < 0 then -1 else 1 end as sign,
-        -- cents of |amount| x share, exact (share has 6 decimals)
+        -- cents of |amount| x share, exact (share has 6 decimals); multiplications
+        -- only (DuckDB divides decimals in DOUBLE)
         abs(transactions.amount) * 100 * payees.split_share as raw_cents
     from transactions
     inner join payees
@@ -65,7 +66,7 @@ direct_amounts as (
 
     select
         transaction_id, payee_id, credit_type, split_share,
-        cast(sign * (floor_cents + case when remainder_rank <= total_raw_cents - total_floor_cents then 1 else 0 end) / 100
+        cast(sign * (floor_cents + case when remainder_rank <= total_raw_cents - total_floor_cents then 1 else 0 end) * 0.01
             as decimal(18,2)) as amount_original
     from revenue_allocated
 
@@ -73,7 +74,7 @@ direct_amounts as (
 
     select
         transaction_id, payee_id, credit_type, split_share,
-        cast(sign * round(raw_cents / 100, 2) as decimal(18,2)) as amount_original
+        cast(sign * round(raw_cents * 0.01, 2) as decimal(18,2)) as amount_original
     from direct
     where credit_type = 'overlay'
 
