@@ -5,7 +5,10 @@
 --   strategic_revenue the won opportunity's line items in the strategic product families
 --                     (macro comp_strategic_families);
 --   invoiced_revenue  ERP invoice (invoice date); a credit note is negative and reverses
---                     the last invoice of the returned order dated on or before it;
+--                     the returned order's invoices, each up to its amount (see
+--                     credit_note_parts): one row per reversed invoice, source_id the credit
+--                     note id (further parts '<credit note>/<invoice>', an unmatched rest
+--                     '<credit note>/unmatched', listed as an exception);
 --   collected_cash    ERP payment (payment date);
 --   reversals         a cancelled order reverses its opportunity's bookings / new_logos /
 --                     strategic_revenue in full on the cancellation date; a return reverses
@@ -128,27 +131,81 @@ returned_strategic as (
 
 ),
 
-original_invoices as (
+-- each credit note reverses the invoices of the returned order known on the
+-- as-of date, each up to its amount: first those dated on or before it (latest
+-- first), then later ones (earliest first: a credit note issued before the
+-- last part was invoiced). A part is dated the later of the credit note and the
+-- invoice (an invoice is never reversed before it is credited). What exceeds
+-- all known invoices cannot be matched: it stays a reversal without an original.
+credit_note_parts as (
 
-    -- for each credit note: the invoice it reverses (last invoice of the returned order on or before it)
-    select credit_note_id, invoice_id, invoice_date
-    from (
-        select
-            credit_notes.invoice_id as credit_note_id,
-            originals.invoice_id,
-            originals.invoice_date,
-            row_number() over (
-                partition by credit_notes.invoice_id
-                order by originals.invoice_date desc, originals.invoice_id desc
-            ) as n
-        from invoices as credit_notes
-        inner join invoices as originals
-            on originals.sales_order_id = coalesce(credit_notes.original_sales_order_id, credit_notes.sales_order_id)
-            and originals.invoice_type = 'invoice'
-            and originals.invoice_date <= credit_notes.invoice_date
-        where credit_notes.invoice_type = 'credit_note'
-    ) as ranked
-    where n = 1
+    select
+        credit_notes.invoice_id as credit_note_id,
+        credit_notes.invoice_date as credit_note_date,
+        credit_notes.invoice_amount as credit_note_amount,
+        originals.invoice_id,
+        originals.invoice_date,
+        originals.invoice_amount,
+        row_number() over (
+            partition by credit_notes.invoice_id
+            order by
+                case when originals.invoice_date <= credit_notes.invoice_date then 0 else 1 end,
+                case when originals.invoice_date <= credit_notes.invoice_date then originals.invoice_date end desc,
+                originals.invoice_date,
+                originals.invoice_id
+        ) as part
+    from invoices as credit_notes
+    inner join invoices as originals
+        on originals.sales_order_id = coalesce(credit_notes.original_sales_order_id, credit_notes.sales_order_id)
+        and originals.invoice_type = 'invoice'
+    where credit_notes.invoice_type = 'credit_note'
+
+),
+
+credit_note_covered as (
+
+    select
+        credit_note_parts.*,
+        coalesce(sum(invoice_amount) over (
+            partition by credit_note_id order by part rows between unbounded preceding and 1 preceding
+        ), 0) as covered_before
+    from credit_note_parts
+
+),
+
+credit_note_reversals as (
+
+    -- matched parts
+    select
+        case when part = 1 then credit_note_id else credit_note_id || '/' || invoice_id end as source_id,
+        credit_note_id,
+        case when invoice_date > credit_note_date then invoice_date else credit_note_date end as credit_date,
+        invoice_date as crediting_date,
+        case when credit_note_amount - covered_before < invoice_amount
+            then credit_note_amount - covered_before else invoice_amount end as reversed_amount,
+        invoice_id as cancels_invoice_id
+    from credit_note_covered
+    where credit_note_amount > covered_before
+
+    union all
+
+    -- the part no known invoice covers (the whole credit note when the order has no invoice)
+    select
+        case when coalesce(covered.n_parts, 0) = 0 then credit_notes.invoice_id else credit_notes.invoice_id || '/unmatched' end,
+        credit_notes.invoice_id,
+        credit_notes.invoice_date,
+        credit_notes.invoice_date,
+        credit_notes.invoice_amount - coalesce(covered.covered_total, 0),
+        null
+    from invoices as credit_notes
+    left join (
+        select credit_note_id, count(*) as n_parts, sum(invoice_amount) as covered_total
+        from credit_note_parts
+        group by 1
+    ) as covered
+        on covered.credit_note_id = credit_notes.invoice_id
+    where credit_notes.invoice_type = 'credit_note'
+      and credit_notes.invoice_amount > coalesce(covered.covered_total, 0)
 
 ),
 
@@ -210,18 +267,34 @@ unioned as (
         'invoiced_revenue',
         invoices.opportunity_id,
         invoices.invoice_date,
-        coalesce(original_invoices.invoice_date, invoices.invoice_date),
-        case when invoices.invoice_type = 'credit_note' then -1 * invoices.invoice_amount else invoices.invoice_amount end,
+        invoices.invoice_date,
+        invoices.invoice_amount,
         invoices.currency,
-        case when invoices.invoice_type = 'credit_note' then 'invoice' end,
-        original_invoices.invoice_id,
-        case when invoices.invoice_type = 'credit_note'
-            then 'credit note: reverses the returned order''s invoice on the credit-note date at the original rate'
-            else 'invoice of the opportunity''s order, credited on the invoice date'
-        end
+        null,
+        null,
+        'invoice of the opportunity''s order, credited on the invoice date'
     from invoices
-    left join original_invoices
-        on original_invoices.credit_note_id = invoices.invoice_id
+    where invoices.invoice_type = 'invoice'
+
+    union all
+
+    select
+        'invoice',
+        credit_note_reversals.source_id,
+        'invoiced_revenue',
+        credit_notes.opportunity_id,
+        credit_note_reversals.credit_date,
+        credit_note_reversals.crediting_date,
+        -1 * credit_note_reversals.reversed_amount,
+        credit_notes.currency,
+        case when credit_note_reversals.cancels_invoice_id is not null then 'invoice' end,
+        credit_note_reversals.cancels_invoice_id,
+        'credit note ' || credit_note_reversals.credit_note_id || ': reverses '
+            || coalesce('invoice ' || credit_note_reversals.cancels_invoice_id || ' of the returned order', 'revenue no known invoice covers')
+            || ' at the original rate, on the later of the credit-note and invoice dates'
+    from credit_note_reversals
+    inner join invoices as credit_notes
+        on credit_notes.invoice_id = credit_note_reversals.credit_note_id
 
     union all
 

@@ -3,8 +3,10 @@
 -- transaction x measure x payee (empty for transaction-level reasons) x reason.
 --   revenue_splits_not_100     the opportunity's revenue splits do not total 100 %: no credit at all;
 --   no_opportunity             an invoice / payment whose order has no CRM opportunity: no payee;
---   reversal_without_original  a credit note with no earlier invoice of the returned order;
---   no_plan                    an owner / split / overlay payee with no compensation plan on the crediting date;
+--   reversal_without_original  (part of) a credit note that no known invoice of the returned order covers;
+--   no_plan                    an owner / split / overlay payee with no compensation plan on a crediting
+--                              date on which some plan is in force (days outside every plan's
+--                              eligibility are out of scope, not exceptions);
 --   ambiguous_plan             such a payee matches two or more plans on the crediting date (config error);
 --   no_fx_rate                 the payee's plan has no FX rate for the transaction currency.
 -- (A payee whose plan has no component for the measure / credit type is not an
@@ -55,7 +57,7 @@ transaction_level as (
         source_type, source_id, measure, credit_date, amount, currency,
         null, null,
         'reversal_without_original',
-        source_type || ' ' || source_id || ' reverses revenue but no earlier invoice of the returned order was found'
+        'credit note ' || source_id || ' reverses revenue that no known invoice of the returned order covers: not credited'
     from transactions
     where opportunity_id is not null
       and amount < 0
@@ -85,9 +87,18 @@ credit_level as (
                 || ' (HR role ' || coalesce(sales_role, 'none') || ', level ' || coalesce(job_level, 'none') || ')'
             else 'plan ' || plan_id || ' has no FX rate for ' || currency
         end as reason
-    from {{ ref('int_comp_credits_planned') }}
+    from {{ ref('int_comp_credits_planned') }} as planned
     where credit_type <> 'rollup'
-      and (plan_id is null or (component is not null and fx_rate is null))
+      and (
+          n_plans > 1
+          or (component is not null and fx_rate is null)
+          -- no plan: only on days some plan is in force (before the first plan year
+          -- or after the last one nothing is credited to anyone: not an exception)
+          or (n_plans = 0 and exists (
+                select 1 from {{ ref('stg_config__comp_plan_eligibility') }} as eligibility
+                where planned.crediting_date between eligibility.valid_from_date and eligibility.valid_to_date
+          ))
+      )
 
 ),
 
