@@ -67,7 +67,8 @@ select
     reps.job_level,
     components.component,
     components.plan_currency,
-    coalesce(fx.fx_rate, case when allocated.currency = components.plan_currency then cast(1 as decimal(18,8)) end) as fx_rate
+    -- the cast wraps the whole expression: PostgreSQL drops the type modifier of a CASE
+    cast(coalesce(fx.fx_rate, case when allocated.currency = components.plan_currency then 1 end) as decimal(18,8)) as fx_rate
 from allocated
 left join plans
     on plans.allocated_credit_id = allocated.allocated_credit_id
