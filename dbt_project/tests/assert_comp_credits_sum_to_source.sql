@@ -6,7 +6,10 @@ with
 
 allocated as (
 
-    select * from {{ ref('int_comp_credits_allocated') }}
+    select credits.*, transactions.amount as transaction_amount
+    from {{ ref('int_comp_credits_allocated') }} as credits
+    inner join {{ ref('int_comp_transactions_unioned') }} as transactions
+        on transactions.transaction_id = credits.transaction_id
 
 ),
 

@@ -8,40 +8,80 @@
 -- (n_plans > 1). comp_credits keeps the rows with a component and a rate;
 -- comp_credit_exceptions reports direct credits without a plan (none or
 -- ambiguous) or without a rate.
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 
 with
 
 allocated as (
 
-    select * from {{ ref('int_comp_credits_allocated') }}
+    select
+        transactions.transaction_id,
+        transactions.source_type,
+        transactions.source_id,
+        transactions.measure,
+        transactions.opportunity_id,
+        transactions.credit_date,
+        transactions.crediting_date,
+        transactions.amount as transaction_amount,
+        transactions.currency,
+        transactions.cancels_source_type,
+        transactions.cancels_source_id,
+        transactions.transaction_rule,
+        credits.allocated_credit_id,
+        credits.payee_id,
+        credits.credit_type,
+        credits.split_share,
+        credits.amount_original,
+        credits.rollup_depth
+    from {{ ref('int_comp_credits_allocated') }} as credits
+    inner join {{ ref('int_comp_transactions_unioned') }} as transactions
+        on transactions.transaction_id = credits.transaction_id
+
+),
+
+-- plan and HR role per payee x crediting date: computed once per distinct pair
+-- (a few thousand), not per credit row
+payee_dates as (
+
+    select distinct payee_id, crediting_date
+    from allocated
 
 ),
 
 plans_on_date as (
 
     select
-        allocated.allocated_credit_id,
+        payee_dates.payee_id,
+        payee_dates.crediting_date,
         count(*) as n_plans,
         min(plans.plan_id) as first_plan_id,
         max(plans.plan_id) as last_plan_id
-    from allocated
+    from payee_dates
     inner join {{ ref('int_comp_payee_plans_assigned') }} as plans
-        on plans.user_id = allocated.payee_id
-        and allocated.crediting_date between plans.valid_from_date and plans.valid_to_date
-    group by 1
+        on plans.user_id = payee_dates.payee_id
+        and payee_dates.crediting_date between plans.valid_from_date and plans.valid_to_date
+    group by 1, 2
 
 ),
 
 plans as (
 
     select
-        allocated_credit_id,
-        n_plans,
-        case when n_plans = 1 then first_plan_id end as plan_id,
-        first_plan_id,
-        last_plan_id
-    from plans_on_date
+        payee_dates.payee_id,
+        payee_dates.crediting_date,
+        coalesce(plans_on_date.n_plans, 0) as n_plans,
+        case when plans_on_date.n_plans = 1 then plans_on_date.first_plan_id end as plan_id,
+        plans_on_date.first_plan_id,
+        plans_on_date.last_plan_id,
+        reps.sales_role,
+        reps.job_level
+    from payee_dates
+    left join plans_on_date
+        on plans_on_date.payee_id = payee_dates.payee_id
+        and plans_on_date.crediting_date = payee_dates.crediting_date
+    left join {{ ref('int_reps_assigned') }} as reps
+        on reps.user_id = payee_dates.payee_id
+        and payee_dates.crediting_date between reps.valid_from_date and reps.valid_to_date
 
 ),
 
@@ -63,18 +103,16 @@ select
     coalesce(plans.n_plans, 0) as n_plans,
     plans.first_plan_id,
     plans.last_plan_id,
-    reps.sales_role,
-    reps.job_level,
+    plans.sales_role,
+    plans.job_level,
     components.component,
     components.plan_currency,
     -- the cast wraps the whole expression: PostgreSQL drops the type modifier of a CASE
     cast(coalesce(fx.fx_rate, case when allocated.currency = components.plan_currency then 1 end) as decimal(18,8)) as fx_rate
 from allocated
 left join plans
-    on plans.allocated_credit_id = allocated.allocated_credit_id
-left join {{ ref('int_reps_assigned') }} as reps
-    on reps.user_id = allocated.payee_id
-    and allocated.crediting_date between reps.valid_from_date and reps.valid_to_date
+    on plans.payee_id = allocated.payee_id
+    and plans.crediting_date = allocated.crediting_date
 left join components
     on components.plan_id = plans.plan_id
     and components.measure = allocated.measure
