@@ -23,15 +23,36 @@
     strftime({{ date_expr }}, '%Y-%m')
 {%- endmacro %}
 
-{#- The relation of a source table if it exists in the warehouse, else none.
+{#-
+    A source table written by another domain's Python asset (schemas config,
+    planning, compensation), or -- while that asset has not run yet on this
+    warehouse -- an empty relation with the columns and types declared in the
+    source YAML. Use as `select * from {{ source_or_empty('config', 'comp_plan_fx') }}`.
     The source() call always registers the lineage; the existence check runs
-    only when the model is executed. -#}
-{% macro comp_optional_source(source_name, table_name) -%}
+    only when the model executes. Each use is guarded by a warn-level test
+    where emptiness matters (assert_comp_plan_config_present).
+-#}
+{% macro source_or_empty(source_name, table_name) -%}
     {%- set relation = source(source_name, table_name) -%}
-    {%- if not execute -%}
-        {{ return(relation) }}
+    {%- if execute -%}
+        {%- set found = adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
+        {%- if found is none -%}
+            {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', source_name)
+                           | selectattr('name', 'equalto', table_name) | first -%}
+            {%- if node is not defined or node is none or not node.columns -%}
+                {{ exceptions.raise_compiler_error("source_or_empty: " ~ source_name ~ "." ~ table_name ~ " is missing and declares no columns") }}
+            {%- endif -%}
+            (select
+            {%- for column in node.columns.values() %}
+                cast(null as {{ 'timestamp with time zone' if column.data_type == 'timestamp' else (dbt.type_string() if column.data_type == 'varchar' else column.data_type) }}) as {{ column.name }}{{ "," if not loop.last }}
+            {%- endfor %}
+            where 1 = 0) as missing_{{ source_name }}_{{ table_name }}
+        {%- else -%}
+            {{ relation }}
+        {%- endif -%}
+    {%- else -%}
+        {{ relation }}
     {%- endif -%}
-    {{ return(adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier)) }}
 {%- endmacro %}
 
 {#- Expected payout under the forecast attainment distribution (var

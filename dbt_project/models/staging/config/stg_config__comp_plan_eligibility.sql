@@ -2,7 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('config', 'comp_plan_eligibility') }}
+    -- empty (same columns) until the owning domain's asset has written the table
+    select * from {{ source_or_empty('config', 'comp_plan_eligibility') }}
 
 ),
 

@@ -2,7 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('planning', 'targets') }}
+    -- empty (same columns) until the owning domain's asset has written the table
+    select * from {{ source_or_empty('planning', 'targets') }}
 
 ),
 
