@@ -1,0 +1,34 @@
+with
+
+source as (
+
+    -- empty (same columns) until the owning domain's asset has written the table
+    select * from {{ source_or_empty('config', 'comp_plan_components') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        plan_id,
+        component,
+
+        -- strings
+        plan_currency,
+        measure,
+        lower(replace(credit_types, ' ', '')) as credit_types,
+        quota_source,
+
+        -- numerics
+        cast(weight as decimal(9,6)) as weight,
+
+        -- dates (valid_to null = open-ended)
+        valid_from as valid_from_date,
+        coalesce(valid_to, cast('9999-12-31' as date)) as valid_to_date
+
+    from source
+
+)
+
+select * from renamed
