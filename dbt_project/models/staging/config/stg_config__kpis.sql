@@ -1,0 +1,33 @@
+with
+
+source as (
+
+    select * from {{ source('config', 'kpis') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        kpi_name,
+
+        -- strings
+        label as kpi_label,
+        definition as kpi_definition,
+        grain,
+        unit,
+        direction,
+        metric,
+        target_source,
+
+        -- numerics
+        cast(green_threshold as {{ type_rate() }}) as green_threshold,
+        cast(amber_threshold as {{ type_rate() }}) as amber_threshold,
+        cast(sort_order as integer) as sort_order
+
+    from source
+
+)
+
+select * from renamed
