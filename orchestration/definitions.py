@@ -15,6 +15,7 @@ from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
 from assets.ingest import build_ingest_assets
+from assets.performance import performance_assets
 from assets.publish import build_publish_asset
 from assets.transform import build_dbt_assets, dbt_project
 from orchestration.jobs import nightly_job, nightly_schedule
@@ -27,7 +28,7 @@ from salesops.settings import get_settings
 def build_definitions(executor: str = "in_process") -> dg.Definitions:
     dbt = build_dbt_assets()
     return dg.Definitions(
-        assets=[*(build_ingest_assets(s) for s in SOURCES), dbt, build_publish_asset(dbt)],
+        assets=[*(build_ingest_assets(s) for s in SOURCES), *performance_assets, dbt, build_publish_asset(dbt)],
         jobs=[nightly_job],
         schedules=[nightly_schedule],
         resources={

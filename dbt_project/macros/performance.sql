@@ -37,3 +37,34 @@
 {% macro fiscal_month_of(date_expr) -%}
     cast(mod(cast(extract(month from {{ date_expr }}) as integer) - {{ var('fiscal_year_start_month') }} + 12, 12) + 1 as integer)
 {%- endmacro %}
+
+{#-
+    A source written by a Python asset that may legitimately not exist yet
+    (planning.targets before the first plan is published): the source when the
+    table exists, else an empty relation with the given {column: type} (a log
+    line says so). Lineage is kept: source() is always called.
+-#}
+{% macro source_or_empty(source_name, table_name, columns) -%}
+    {%- set src = source(source_name, table_name) -%}
+    {%- if execute and load_relation(src) is none -%}
+        {{ log("source " ~ source_name ~ "." ~ table_name ~ " does not exist yet: read as empty", info=True) }}
+        select
+        {%- for name, type in columns.items() %}
+            cast(null as {{ type }}) as {{ name }}{{ "," if not loop.last }}
+        {%- endfor %}
+        where 1 = 0
+    {%- else -%}
+        select * from {{ src }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A config source that must exist: a clear error naming the asset that writes it. -#}
+{% macro required_source(source_name, table_name) -%}
+    {%- set src = source(source_name, table_name) -%}
+    {%- if execute and load_relation(src) is none -%}
+        {{ exceptions.raise_compiler_error(
+            "source " ~ source_name ~ "." ~ table_name ~ " does not exist in the warehouse: materialize the Dagster asset ["
+            ~ source_name ~ ", " ~ table_name ~ "] first (it is part of the nightly job)") }}
+    {%- endif -%}
+    {{ src }}
+{%- endmacro %}

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('config', 'diagnostic_rules') }}
+    select * from {{ required_source('config', 'diagnostic_rules') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('config', 'kpis') }}
+    select * from {{ required_source('config', 'kpis') }}
 
 ),
 

@@ -2,7 +2,15 @@ with
 
 source as (
 
-    select * from {{ source('planning', 'targets') }}
+    {#- planning.targets does not exist until the first plan is written: then every month falls back to the CRM quotas -#}
+    {{ source_or_empty('planning', 'targets', {
+        'target_id': dbt.type_string(), 'plan_id': dbt.type_string(), 'version': 'integer', 'status': dbt.type_string(),
+        'effective_from': 'date', 'published_at': dbt.type_timestamp(), 'fiscal_year': 'integer',
+        'level': dbt.type_string(), 'node_path': dbt.type_string(), 'parent_target_id': dbt.type_string(),
+        'org_unit_id': dbt.type_string(), 'rep_id': dbt.type_string(), 'product_line': dbt.type_string(),
+        'month_start': 'date', 'method': dbt.type_string(), 'weight': 'decimal(38,12)', 'pad': 'decimal(9,6)',
+        'ramp_factor': 'decimal(9,6)', 'target_amount': 'decimal(18,2)', 'currency': dbt.type_string(),
+    }) }}
 
 ),
 
