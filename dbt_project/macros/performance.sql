@@ -57,14 +57,3 @@
         select * from {{ src }}
     {%- endif -%}
 {%- endmacro %}
-
-{#- A config source that must exist: a clear error naming the asset that writes it. -#}
-{% macro required_source(source_name, table_name) -%}
-    {%- set src = source(source_name, table_name) -%}
-    {%- if execute and load_relation(src) is none -%}
-        {{ exceptions.raise_compiler_error(
-            "source " ~ source_name ~ "." ~ table_name ~ " does not exist in the warehouse: materialize the Dagster asset ["
-            ~ source_name ~ ", " ~ table_name ~ "] first (it is part of the nightly job)") }}
-    {%- endif -%}
-    {{ src }}
-{%- endmacro %}

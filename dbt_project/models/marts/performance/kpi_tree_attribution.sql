@@ -16,6 +16,8 @@
 -- and the deal-size effect takes the remainder, so the parts sum exactly to
 -- the variance in every row. When a driver is 0 in either year LMDI is
 -- undefined: the whole variance is `unexplained_effect` (is_decomposable false).
+-- Logs are taken in double precision (ANSI `double precision`: 8 bytes on DuckDB
+-- and PostgreSQL alike; dbt.type_float() is a 4-byte float on DuckDB).
 with
 
 as_of as (
@@ -159,9 +161,9 @@ weights as (
         logs.*,
         case when is_decomposable then
             case
-                when bookings_current = bookings_prior then cast(bookings_current as {{ dbt.type_float() }})
-                else cast(bookings_current - bookings_prior as {{ dbt.type_float() }})
-                    / (ln(cast(bookings_current as {{ dbt.type_float() }})) - ln(cast(bookings_prior as {{ dbt.type_float() }})))
+                when bookings_current = bookings_prior then cast(bookings_current as double precision)
+                else cast(bookings_current - bookings_prior as double precision)
+                    / (ln(cast(bookings_current as double precision)) - ln(cast(bookings_prior as double precision)))
             end
         end as log_mean
     from logs
@@ -174,13 +176,13 @@ effects as (
         weights.*,
         {{ to_money('bookings_current - bookings_prior') }} as variance,
         case when is_decomposable then {{ to_money(
-            'log_mean * ln(cast(leads_current as ' ~ dbt.type_float() ~ ') / leads_prior)') }} end as lead_effect,
+            'log_mean * ln(cast(leads_current as double precision) / leads_prior)') }} end as lead_effect,
         case when is_decomposable then {{ to_money(
-            'log_mean * ln((cast(opps_created_current as ' ~ dbt.type_float() ~ ') / leads_current)'
-            ~ ' / (cast(opps_created_prior as ' ~ dbt.type_float() ~ ') / leads_prior))') }} end as conversion_effect,
+            'log_mean * ln((cast(opps_created_current as double precision) / leads_current)'
+            ~ ' / (cast(opps_created_prior as double precision) / leads_prior))') }} end as conversion_effect,
         case when is_decomposable then {{ to_money(
-            'log_mean * ln((cast(won_current as ' ~ dbt.type_float() ~ ') / opps_created_current)'
-            ~ ' / (cast(won_prior as ' ~ dbt.type_float() ~ ') / opps_created_prior))') }} end as win_rate_effect
+            'log_mean * ln((cast(won_current as double precision) / opps_created_current)'
+            ~ ' / (cast(won_prior as double precision) / opps_created_prior))') }} end as win_rate_effect
     from weights
 
 ),

@@ -137,12 +137,12 @@ final as (
         cast(row_number() over (
             order by rule_heads.severity desc, coalesce(reps.gap_qtd, 0) desc, hits.rep_id, rule_heads.sort_order
         ) as integer) as company_rank,
-        evidence.value_1,
-        evidence.threshold_1,
-        evidence.value_2,
-        evidence.threshold_2,
-        evidence.value_3,
-        evidence.threshold_3,
+        cast(evidence.value_1 as {{ type_rate() }}) as value_1,
+        cast(evidence.threshold_1 as {{ type_rate() }}) as threshold_1,
+        cast(evidence.value_2 as {{ type_rate() }}) as value_2,
+        cast(evidence.threshold_2 as {{ type_rate() }}) as threshold_2,
+        cast(evidence.value_3 as {{ type_rate() }}) as value_3,
+        cast(evidence.threshold_3 as {{ type_rate() }}) as threshold_3,
         {{ to_money('reps.gap_qtd') }} as gap_qtd,
 
         -- dates
