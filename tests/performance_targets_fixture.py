@@ -87,7 +87,7 @@ def write_fixture(settings: Settings, *, empty: bool = False) -> int:
         where product_family is null and currency = 'CNY' and quota_month >= date '2026-01-01'
           and quota_month < date '2027-01-01'
         group by 1, 2 order by 1, 2""")
-    return warehouse.replace_table(settings, "planning", "targets", COLUMNS, ledger_rows(quotas))
+    return warehouse.replace_table(settings, "planning", "targets", COLUMNS, [] if empty else ledger_rows(quotas))
 
 
 if __name__ == "__main__":
