@@ -20,6 +20,7 @@ from assets.compensation import build_compensation_assets
 from assets.contests import config_contests
 from assets.funnel import funnel_standard
 from assets.ingest import build_ingest_assets
+from assets.performance import performance_assets
 from assets.planning import planning_targets
 from assets.publish import build_publish_asset
 from assets.statements import statements_rendered
@@ -38,9 +39,9 @@ from salesops.settings import get_settings
 def build_definitions(executor: str = "in_process") -> dg.Definitions:
     dbt = build_dbt_assets()  # one op per dbt stage (see assets/transform dbt_stages)
     return dg.Definitions(
-        assets=[*(build_ingest_assets(s) for s in SOURCES), funnel_standard, *dbt, build_publish_asset(*dbt),
-                planning_targets, *build_compensation_assets(*dbt), *writeback_assets, territory_proposals,
-                statements_rendered, config_contests],
+        assets=[*(build_ingest_assets(s) for s in SOURCES), funnel_standard, *performance_assets, *dbt,
+                build_publish_asset(*dbt), planning_targets, *build_compensation_assets(*dbt), *writeback_assets,
+                territory_proposals, statements_rendered, config_contests],
         jobs=[nightly_job, *writeback_jobs, territory_proposal_job],
         schedules=[nightly_schedule, *writeback_schedules],
         sensors=writeback_sensors,

@@ -17,6 +17,7 @@ from salesops.console import make_console
 from salesops.contests.cli import app as contests_app
 from salesops.funnel.cli import report_app
 from salesops.paths import DBT_PROJECT_DIR, REPO_ROOT
+from salesops.performance.cli import performance as performance_report
 from salesops.planning.cli import targets_app
 from salesops.planning.territories.cli import territories_app
 from salesops.statements.cli import app as statements_app
@@ -32,6 +33,7 @@ app.add_typer(push_app, name="push")
 app.add_typer(territories_app, name="territories")
 app.add_typer(statements_app, name="statements")
 app.add_typer(contests_app, name="contests")
+report_app.command("performance")(performance_report)
 app.add_typer(report_app, name="report")
 app.add_typer(targets_app, name="targets")
 console = make_console()

@@ -82,12 +82,12 @@ version_in_force as (
             version,
             row_number() over (
                 partition by month_start
-                order by effective_from_date desc, version desc, plan_id desc
+                order by effective_from desc, version desc, plan_id desc
             ) as n
         from (
-            select distinct month_start, plan_id, version, effective_from_date
+            select distinct month_start, plan_id, version, effective_from
             from published_leaves
-            where {{ month_start('effective_from_date') }} <= month_start
+            where {{ month_start('effective_from') }} <= month_start
         ) as candidates
     ) as ranked
     where n = 1
@@ -97,7 +97,7 @@ version_in_force as (
 target_amounts as (
 
     select
-        leaves.rep_user_id as user_id,
+        leaves.rep_id as user_id,
         leaves.month_start,
         leaves.currency,
         sum(leaves.target_amount) as all_amount,
@@ -107,7 +107,7 @@ target_amounts as (
         on version_in_force.month_start = leaves.month_start
         and version_in_force.plan_id = leaves.plan_id
         and version_in_force.version = leaves.version
-    where leaves.rep_user_id is not null
+    where leaves.rep_id is not null
     group by 1, 2, 3
 
 ),

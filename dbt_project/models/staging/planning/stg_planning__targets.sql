@@ -2,7 +2,7 @@ with
 
 source as (
 
-    -- empty (same columns) until the owning domain's asset has written the table
+    -- empty (same columns) until the first plan is written: then every month falls back to the CRM quotas
     select * from {{ source_or_empty('planning', 'targets') }}
 
 ),
@@ -15,7 +15,7 @@ renamed as (
         plan_id,
         parent_target_id,
         org_unit_id,
-        rep_id as rep_user_id,
+        rep_id,
 
         -- strings
         status,
@@ -26,8 +26,8 @@ renamed as (
         currency,
 
         -- numerics
-        version,
-        fiscal_year,
+        cast(version as integer) as version,
+        cast(fiscal_year as integer) as fiscal_year,
         cast(weight as decimal(38,12)) as weight,
         cast(pad as decimal(9,6)) as pad,
         cast(ramp_factor as decimal(9,6)) as ramp_factor,
@@ -37,11 +37,11 @@ renamed as (
         status = 'published' as is_published,
 
         -- dates
-        effective_from as effective_from_date,
-        month_start,
+        cast(effective_from as date) as effective_from,
+        cast(month_start as date) as month_start,
 
         -- timestamps (UTC)
-        cast(published_at as {{ type_timestamptz() }}) as published_at
+        published_at
 
     from source
 

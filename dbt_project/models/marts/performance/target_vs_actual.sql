@@ -1,13 +1,15 @@
--- One row per rep (CRM user) x business month up to the as-of month:
--- the CRM quota (forecasting_quota with product_family null, summed if the
--- CRM holds several rows for one owner-month) against bookings from
--- rep_monthly_kpis, with year-to-date figures over the fiscal year
--- (var fiscal_year_start_month). attainment = bookings / quota, null when the
--- quota is 0 or missing. gap = quota - bookings (positive = still to book).
+-- One row per rep (CRM user) x business month up to the as-of month: the
+-- rep's target of the month (int_targets_resolved: the published target-ledger
+-- version in force on the month, summed over product lines, or the CRM quota
+-- where no published version covers the month; target_source says which)
+-- against bookings from rep_monthly_kpis, with year-to-date figures over the
+-- fiscal year (var fiscal_year_start_month). The column keeps its name `quota`.
+-- attainment = bookings / quota, null when the quota is 0 or missing.
+-- gap = quota - bookings (positive = still to book).
 -- Team / region / business unit are the rep's hierarchy valid on the month's
 -- last day (the as-of date for the current month; the nearest assignment for
 -- months before a rep's first or after their last), so BI can roll up.
--- Money in var('reporting_currency'); quotas converted at the quota month's rate.
+-- Money in var('reporting_currency'); targets converted at the month's rate.
 with
 
 kpis as (
@@ -23,27 +25,25 @@ months as (
 
 ),
 
-fx as (
-
-    select currency, rate_month, rate_to_reporting
-    from {{ ref('int_fx_rates_filled') }}
-
-),
-
 quotas as (
 
     select
-        quotas.quota_owner_user_id as user_id,
-        quotas.quota_month as month_start,
-        {{ to_money('sum(quotas.quota_amount * fx.rate_to_reporting)') }} as quota,
-        cast(count(*) as integer) as n_quota_rows
-    from {{ ref('stg_crm__forecasting_quotas') }} as quotas
-    left join fx
-        on fx.currency = quotas.currency
-        and fx.rate_month = quotas.quota_month
-    where quotas.product_family is null
-      and quotas.quota_month <= {{ as_of_month() }}
-    group by quotas.quota_owner_user_id, quotas.quota_month
+        rep_id as user_id,
+        month_start,
+        sum(target) as quota,
+        max(target_source) as target_source,
+        max(plan_version) as plan_version
+    from {{ ref('int_targets_resolved') }}
+    where month_start <= {{ as_of_month() }}
+    group by rep_id, month_start
+
+),
+
+rep_months as (
+
+    select user_id, month_start from kpis
+    union
+    select user_id, month_start from quotas
 
 ),
 
@@ -56,23 +56,28 @@ reps as (
 monthly as (
 
     select
-        kpis.user_id,
+        rep_months.user_id,
         kpis.user_name,
-        kpis.month_start,
+        rep_months.month_start,
         months.fiscal_year,
         months.fiscal_quarter,
         months.fiscal_month,
-        kpis.is_known_user,
-        kpis.is_partial_month,
+        coalesce(kpis.is_known_user, true) as is_known_user,
+        rep_months.month_start = {{ as_of_month() }} and months.month_end > {{ as_of_date() }} as is_partial_month,
         least(months.month_end, {{ as_of_date() }}) as hierarchy_date,
         quotas.quota,
-        kpis.bookings
-    from kpis
+        quotas.target_source,
+        quotas.plan_version,
+        coalesce(kpis.bookings, {{ to_money(0) }}) as bookings
+    from rep_months
     inner join months
-        on months.month_start = kpis.month_start
+        on months.month_start = rep_months.month_start
+    left join kpis
+        on kpis.user_id = rep_months.user_id
+        and kpis.month_start = rep_months.month_start
     left join quotas
-        on quotas.user_id = kpis.user_id
-        and quotas.month_start = kpis.month_start
+        on quotas.user_id = rep_months.user_id
+        and quotas.month_start = rep_months.month_start
 
 ),
 
@@ -127,13 +132,14 @@ final as (
         reps.company_id,
 
         -- strings
-        ytd.user_name,
+        coalesce(ytd.user_name, reps.user_name) as user_name,
         reps.manager_name,
         reps.team_name,
         reps.region_name,
         reps.business_unit_name,
         reps.company_name,
         '{{ var("reporting_currency") }}' as reporting_currency,
+        ytd.target_source,
 
         -- calendar
         ytd.month_start,
@@ -152,6 +158,7 @@ final as (
         {{ to_money('ytd.ytd_bookings') }} as ytd_bookings,
         {{ safe_divide('ytd.ytd_bookings', 'ytd.ytd_quota') }} as ytd_attainment,
         {{ to_money('ytd.ytd_quota - ytd.ytd_bookings') }} as ytd_gap,
+        ytd.plan_version,
 
         -- booleans
         ytd.quota is not null as has_quota,
