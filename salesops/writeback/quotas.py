@@ -87,6 +87,8 @@ def quota_records(target_rows: Iterable[Mapping[str, Any]], *, include_total: bo
     records: list[Record] = []
     for r in leaves:
         month, family = r["month_start"], r["product_line"]
+        if r.get("method") == "ramp_hold":
+            continue  # a new hire's unramped share, held at the manager's node by design: no rep carries it
         if not r["rep_id"]:
             records.append(Record(f"(no rep):{month.isoformat()}:{family or ''}:{r['node_path']}",
                                   {"StartDate": month, "QuotaAmount": r["target_amount"], "ProductFamily": family},
@@ -118,5 +120,5 @@ def load_target_rows(settings) -> list[dict[str, Any]]:
     return warehouse.read_rows(
         settings,
         "select target_id, plan_id, version, status, effective_from, level, node_path, rep_id, product_line, "
-        "month_start, target_amount, currency from planning.targets where status = 'published' and level = 'month'",
+        "month_start, target_amount, currency, method from planning.targets where status = 'published' and level = 'month'",
     )

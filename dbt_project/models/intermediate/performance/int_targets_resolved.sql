@@ -22,6 +22,9 @@ ledger as (
     where is_published
       and target_level = 'month'
       and month_start is not null
+      -- a new hire's unramped share is held at the manager's node (method ramp_hold, no rep):
+      -- reps are measured on the quota they carry
+      and rep_id is not null
       and {{ month_start('effective_from') }} <= month_start
 
 ),
