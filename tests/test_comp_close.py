@@ -145,7 +145,7 @@ def test_periods_close_in_order(wh):
         close_period(wh, "2026-13")
 
 
-def test_failed_calculation_writes_only_the_exceptions(wh):
+def test_an_exception_holds_back_its_payee_only(wh):
     plans = {"AE": parse_plan(PLAN)}
     assert run_calculation(wh, plans=plans).ok
     con = _con(wh)
@@ -157,8 +157,10 @@ def test_failed_calculation_writes_only_the_exceptions(wh):
         close_period(wh, "2026-01")  # never lock the stale payouts of the last good run
     [exc] = warehouse.read_rows(wh, "select * from compensation.exceptions")
     assert exc["payee_id"] == "NOBODY" and "X1" in exc["reason"]
-    # the previous good payouts are still there, untouched
+    assert res.held_payees == {"NOBODY"} and not res.blocked
+    # the other payees are calculated as before; the held one gets nothing
     assert warehouse.read_rows(wh, "select earned from compensation.payouts where period = '2026-01'")[0]["earned"] == D("200.00")
+    assert warehouse.read_rows(wh, "select count(*) as n from compensation.payouts where payee_id = 'NOBODY'")[0]["n"] == 0
 
 
 def test_missing_crediting_marts_is_a_clear_error(data_dir):
@@ -183,13 +185,15 @@ def test_assets_materialize_standalone(wh, monkeypatch):
     assert dg.materialize([payouts_asset], resources={"settings": SettingsResource(data_dir=str(wh.data_dir))}).success
     assert warehouse.read_rows(wh, "select * exclude (calculated_at) from compensation.payouts") == first
 
-    # a failing calculation fails the asset with the exception list
+    # an exception of one payee holds that payee back: the asset succeeds with a failed (warn) check
     con = _con(wh)
     _credit(con, "X1", date(2026, 1, 12), 100, payee="NOBODY")
     con.close()
-    failed = dg.materialize([payouts_asset], resources={"settings": SettingsResource(data_dir=str(wh.data_dir))},
-                            raise_on_error=False)
-    assert not failed.success
+    held = dg.materialize([payouts_asset], resources={"settings": SettingsResource(data_dir=str(wh.data_dir))},
+                          raise_on_error=False)
+    assert held.success
+    [check] = held.get_asset_check_evaluations()
+    assert check.check_name == "no_held_payees" and not check.passed and check.metadata["held_payees"].value == 1
 
 
 def test_target_incentives_prorated_by_days(wh):
@@ -239,7 +243,7 @@ def test_cli_calculate_close_approve(wh, monkeypatch):
     _credit(con, "X1", date(2026, 1, 12), 100, payee="NOBODY")
     con.close()
     res = run(app, ["comp", "calculate"], terminal_width=200)
-    assert res.exit_code == 1 and "payee_without_plan" in res.output and "no payouts written" in res.output
+    assert res.exit_code == 1 and "payee_without_plan" in res.output and "held back" in res.output
 
 
 def test_whatif_on_the_warehouse_history(wh, monkeypatch, tmp_path):

@@ -58,6 +58,10 @@ def build_compensation_assets(*dbt_stages: dg.AssetsDefinition) -> list[dg.Asset
                          "incentive, for the aggregate bonus-budget and pay-for-performance marts."),
         ],
         pool=WAREHOUSE_POOL,
+        check_specs=[dg.AssetCheckSpec(
+            "no_held_payees", asset=["compensation", "payouts"],
+            description="No payee is held back by an exception (compensation.exceptions): a held payee gets no "
+            "open-period payouts, and no period can be closed until it is fixed.")],
     )
     def compensation_payouts(context: dg.AssetExecutionContext, settings: SettingsResource):
         from salesops.compensation.close import MissingInput, run_calculation
@@ -67,11 +71,15 @@ def build_compensation_assets(*dbt_stages: dg.AssetsDefinition) -> list[dg.Asset
             result = run_calculation(settings.get())
         except MissingInput as err:  # e.g. a warehouse without the crediting marts yet: skipped, not failed
             context.log.warning(f"compensation not calculated: {err}")
+            yield dg.AssetCheckResult(check_name="no_held_payees", asset_key=["compensation", "payouts"], passed=False,
+                                      severity=dg.AssetCheckSeverity.WARN, metadata={"not_calculated": str(err)})
             return
         for w in result.warnings[:50]:
             context.log.warning(w)
-        if not result.ok:
+        if result.blocked:
             raise CalculationFailed(result.exceptions)  # listed in compensation.exceptions; nothing else written
+        for e in result.exceptions[:50]:
+            context.log.warning(f"held back: {e}")
         total = sum(r["net_payable"] for r in result.payouts)
         yield dg.MaterializeResult(asset_key=["compensation", "payouts"], metadata={
             "rows": len(result.payouts), "periods": len(result.periods), "net_payable_total": float(total),
@@ -79,5 +87,11 @@ def build_compensation_assets(*dbt_stages: dg.AssetsDefinition) -> list[dg.Asset
         yield dg.MaterializeResult(asset_key=["compensation", "adjustments"], metadata={"rows": len(result.adjustments)})
         yield dg.MaterializeResult(asset_key=["compensation", "periods"], metadata={"periods": len(result.periods)})
         yield dg.MaterializeResult(asset_key=["compensation", "target_incentives"])
+        held = sorted(result.held_payees)
+        yield dg.AssetCheckResult(
+            check_name="no_held_payees", asset_key=["compensation", "payouts"], passed=not held,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"held_payees": len(held), "exceptions": len(result.exceptions),
+                      "first": dg.MetadataValue.text("; ".join(str(e) for e in result.exceptions[:5]))})
 
     return [comp_plans, compensation_payouts]

@@ -19,8 +19,10 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def _show_exceptions(exceptions, limit: int = 30) -> None:
-    table = Table(title=f"{len(exceptions)} exception(s): no payouts written", title_justify="left")
+def _show_exceptions(exceptions, limit: int = 30, *, held: bool = False) -> None:
+    what = ("their payees are held back (no open-period payouts, no period can close); the others were calculated"
+            if held else "no payouts written")
+    table = Table(title=f"{len(exceptions)} exception(s): {what}", title_justify="left")
     for col in ("rule", "payee", "period", "component", "reason"):
         table.add_column(col, overflow="fold")
     for e in exceptions[:limit]:
@@ -52,7 +54,7 @@ def calculate_cmd(through: Annotated[str | None, typer.Option(help="Last period 
 
     res = run_calculation(get_settings(), through_period=through)
     if not res.ok:
-        _show_exceptions(res.exceptions)
+        _show_exceptions(res.exceptions, held=not res.blocked)
         raise typer.Exit(1)
     console.print(f"[green]calculated[/] {len(res.payouts):,} payout rows for {len(res.periods)} periods, "
                   f"{len(res.adjustments)} prior-period adjustments", highlight=False)

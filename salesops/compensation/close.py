@@ -176,18 +176,22 @@ def load_closed(settings: Settings) -> tuple[list[dict], list[dict], list[dict]]
 
 
 def run_calculation(settings: Settings, *, through_period: str | None = None, plans: dict[str, Plan] | None = None) -> Result:
-    """Calculate from the warehouse and write payouts/adjustments/periods, or, if the
-    calculation has exceptions, only the exception list (nothing else changes)."""
+    """Calculate from the warehouse and write payouts/adjustments/periods and the exception
+    list. A payee with an exception is held back (no open-period payouts, closed ones kept as
+    they were); an exception of no payee writes only the exception list (nothing else changes)."""
     plans = plans or load_plans()
     assignments, credits, quotas, problems = load_inputs(settings, plans)
     closed, closed_adj, periods = load_closed(settings)
     result = calculate(plans, assignments, credits, quotas, through_period=through_period, closed_payouts=closed,
                        closed_adjustments=closed_adj, fiscal_year_start_month=settings.fiscal_year_start_month)
-    if problems:
-        result = Result(exceptions=problems + result.exceptions, warnings=result.warnings)
+    if problems:  # input problems hold their payees back too (or everything, if they name none)
+        result.exceptions = problems + result.exceptions
+        held, closed_set = result.held_payees, {p["period"] for p in closed}
+        result.payouts = [r for r in result.payouts if r["payee_id"] not in held or r["period"] in closed_set]
+        result.adjustments = [a for a in result.adjustments if a["payee_id"] not in held]
     with warehouse.transaction(settings) as conn:
         _replace(conn, "exceptions", EXCEPTION_COLUMNS, [e.as_row() for e in result.exceptions])
-        if not result.ok:
+        if result.blocked:
             return result
         _replace(conn, "payouts", PAYOUT_COLUMNS, result.payouts)
         _replace(conn, "adjustments", ADJUSTMENT_COLUMNS, closed_adj + result.adjustments)

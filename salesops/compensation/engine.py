@@ -142,6 +142,16 @@ class Result:
     def ok(self) -> bool:
         return not self.exceptions
 
+    @property
+    def held_payees(self) -> set[str]:
+        """Payees whose exceptions hold their own open-period payouts back (the others are calculated)."""
+        return {e.payee_id for e in self.exceptions if e.payee_id}
+
+    @property
+    def blocked(self) -> bool:
+        """An exception that belongs to no payee (or nothing calculated): no payouts at all."""
+        return bool(self.exceptions) and (any(e.payee_id is None for e in self.exceptions) or not self.payouts)
+
     def raise_for_exceptions(self) -> Result:
         if self.exceptions:
             raise CalculationFailed(self.exceptions)
@@ -553,8 +563,13 @@ def calculate(
                              plan.components.index(plan.component(orig.component)))
         rows[key].clawback += amount
 
-    if res.exceptions:
+    # An exception holds back the payee it belongs to (their open periods are not paid and
+    # their closed ones not adjusted until it is fixed); the others are calculated. An
+    # exception of no payee stops everything.
+    if any(e.payee_id is None for e in res.exceptions):
         return Result(exceptions=res.exceptions, warnings=res.warnings)
+    held = res.held_payees
+    rows = {k: r for k, r in rows.items() if k[0] not in held}
 
     # -- draws: guarantee in the first months, recovery from later pay ------------------
     per_payee_period: dict[str, dict[str, list[_Row]]] = defaultdict(lambda: defaultdict(list))
@@ -616,6 +631,8 @@ def calculate(
         new_closed = {pid: r for pid, r in merged.items() if r.period in closed_set}
         for pid in sorted(set(new_closed) | set(closed_by_id)):
             new, old = new_closed.get(pid), closed_by_id.get(pid)
+            if (new.payee_id if new else old["payee_id"]) in held:
+                continue
             new_value = (new.earned + new.clawback + new.draw) if new else ZERO
             old_value = (old["earned"] + old["clawback"] + old["draw"]) if old else ZERO
             diff = new_value - old_value - booked.get(pid, ZERO)

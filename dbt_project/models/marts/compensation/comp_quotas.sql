@@ -1,11 +1,12 @@
 -- Quotas for the compensation engine: one row per payee x period x component.
 -- The payee's plan is the one valid at the end of the month (or on the as-of
--- date in the as-of month). Per component:
+-- date in the as-of month; for a leaver, on their last day on a plan). Per component:
 --   quota_source = 'targets' and a published target version covers the month:
 --     the leaf rows (rep x product_line x month) of the latest published version in
 --     force in that month (published on or before the as-of date, effective from a
 --     day in or before the month; latest effective_from, then highest version);
---   otherwise the CRM forecasting_quota of the month (all-product rows).
+--   otherwise -- also for a person the version has no rows for, e.g. a rep hired
+--   after it was planned -- the CRM forecasting_quota of the month (all-product rows).
 -- strategic_revenue counts only the strategic product families (targets by
 -- product_line, CRM rows by product_family). A component with owner / split /
 -- overlay credit types gets the payee's own quota; a component with rollup gets
@@ -23,23 +24,32 @@ months as (
 
 ),
 
--- the payee's plan on the reference date; a payee matching two plans that day
--- gets no quota (its credits are ambiguous_plan exceptions as well)
+-- the payee's plan on the reference date: the month's last day (as-of date in the
+-- as-of month) or, for a leaver or a plan that ended in the month, its last day on a
+-- plan; a payee matching two plans that day gets no quota (its credits are
+-- ambiguous_plan exceptions as well)
 plans_on_date as (
 
-    select *
+    select month_start, reference_date, user_id, plan_id
     from (
         select
             months.month_start,
-            months.reference_date,
+            least(months.reference_date, plans.valid_to_date) as reference_date,
             plans.user_id,
             plans.plan_id,
-            count(*) over (partition by plans.user_id, months.month_start) as n_plans
+            rank() over (
+                partition by plans.user_id, months.month_start
+                order by least(months.reference_date, plans.valid_to_date) desc
+            ) as recency,
+            count(*) over (
+                partition by plans.user_id, months.month_start, least(months.reference_date, plans.valid_to_date)
+            ) as n_plans
         from months
         inner join {{ ref('int_comp_payee_plans_assigned') }} as plans
-            on months.reference_date between plans.valid_from_date and plans.valid_to_date
-    ) as counted
-    where n_plans = 1
+            on plans.valid_from_date <= months.reference_date
+            and plans.valid_to_date >= months.month_start
+    ) as ranked
+    where recency = 1 and n_plans = 1
 
 ),
 
@@ -167,13 +177,16 @@ sourced as (
         contributors.component,
         contributors.plan_id,
         contributors.plan_currency,
-        case when contributors.quota_source = 'targets' and covered.month_start is not null
+        case when contributors.quota_source = 'targets' and covered.user_id is not null
             then 'targets' else 'crm' end as source,
         contributors.measure,
         contributors.contributor_id
     from contributors
-    left join (select distinct month_start from version_in_force) as covered
+    -- per person and month: a rep the published version does not cover (e.g. hired after it
+    -- was planned) keeps the CRM quota instead of having none
+    left join (select distinct user_id, month_start from target_amounts) as covered
         on covered.month_start = contributors.month_start
+        and covered.user_id = contributors.contributor_id
 
 ),
 
@@ -183,7 +196,8 @@ amounts as (
         sourced.payee_id,
         sourced.month_start,
         sourced.component,
-        sourced.source,
+        -- a roll-up may mix contributors from the ledger and from the CRM
+        case when min(sourced.source) = max(sourced.source) then min(sourced.source) else 'targets+crm' end as source,
         sourced.plan_currency,
         sum(
             case when sourced.measure = 'strategic_revenue' then own_quotas.strategic_amount else own_quotas.all_amount end
@@ -197,7 +211,7 @@ amounts as (
     left join {{ ref('stg_config__comp_plan_fx_rates') }} as fx
         on fx.plan_id = sourced.plan_id
         and fx.currency = own_quotas.currency
-    group by 1, 2, 3, 4, 5
+    group by sourced.payee_id, sourced.month_start, sourced.component, sourced.plan_currency
 
 )
 
