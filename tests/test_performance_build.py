@@ -28,7 +28,8 @@ SELECT = "stg_planning__targets+ stg_config__kpis+ stg_config__diagnostic_rules+
 
 @pytest.fixture(scope="module")
 def company(tmp_path_factory, dbt_manifest):
-    """Data dir of a small demo company after one nightly run (config assets + every dbt model)."""
+    """Data dir of a small demo company after one nightly run (config assets, the demo plans
+    published to the target ledger, every dbt model)."""
     from salesops.demo.generator import generate
 
     data = tmp_path_factory.mktemp("performance") / "data"
@@ -60,7 +61,10 @@ def sources_by_month(data) -> dict:
 
 
 def test_without_a_ledger_every_month_is_crm_fallback(company):
-    # the nightly ran without planning.targets (no plan written yet): the staging view reads it as empty
+    # no plan written yet (the nightly published the demo plans: drop them): the staging view reads it as empty
+    with duckdb.connect(str(company / "warehouse" / "salesops.duckdb")) as con:
+        con.execute("drop table planning.targets")
+    dbt_build(company)
     assert query(company, "select distinct target_source from intermediate.int_targets_resolved") == [("crm_quota",)]
     crm, mart = query(company, """
         select (select sum(quota_amount) from staging.stg_crm__forecasting_quotas

@@ -3,8 +3,8 @@
 -- date in the as-of month; for a leaver, on their last day on a plan). Per component:
 --   quota_source = 'targets' and a published target version covers the month:
 --     the leaf rows (rep x product_line x month) of the latest published version in
---     force in that month (published on or before the as-of date, effective from a
---     day in or before the month; latest effective_from, then highest version);
+--     force in that month (effective from a day in or before the month; latest
+--     effective_from, then highest version: the rule of target-vs-actual and the quota push);
 --   otherwise -- also for a person the version has no rows for, e.g. a rep hired
 --   after it was planned -- the CRM forecasting_quota of the month (all-product rows).
 -- strategic_revenue counts only the strategic product families (targets by
@@ -78,7 +78,6 @@ published_leaves as (
     from {{ ref('stg_planning__targets') }}
     where is_published
       and target_level = 'month'
-      and {{ to_business_date('published_at') }} <= {{ as_of_date() }}
 
 ),
 

@@ -40,8 +40,8 @@ renamed as (
         cast(effective_from as date) as effective_from,
         cast(month_start as date) as month_start,
 
-        -- timestamps (UTC)
-        published_at
+        -- timestamps (UTC; written as naive UTC by the planning asset)
+        {{ adapter.dispatch('naive_utc_to_timestamptz')('published_at') }} as published_at
 
     from source
 
