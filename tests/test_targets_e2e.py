@@ -54,6 +54,10 @@ def test_asset_publishes_then_verifies_and_the_ledger_adds_up(warehouse, data_di
     actions = {(v["plan_id"], v["version"]): v["action"]
                for v in second.get_asset_materialization_events()[0].materialization.metadata["versions"].value}
     assert actions[("FY2026", 1)] == "verified" and actions[("FY2026", 2)] == "verified"
+    # what the push_quotas_on_publish sensor keys on: unchanged between the two nights (no new push)
+    meta = [r.get_asset_materialization_events()[0].materialization.metadata["published_versions"].value
+            for r in (first, second)]
+    assert meta == ["FY2026: v1,v2", "FY2026: v1,v2"]
 
     settings = get_settings()
     versions = list_versions(settings)

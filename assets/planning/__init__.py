@@ -28,8 +28,15 @@ def planning_targets(context: dg.AssetExecutionContext, settings: SettingsResour
     results = sync_published_plans(settings.get(), CONFIG_DIR / "targets", REPO_ROOT)
     for r in results:
         context.log.info(f"{r['config']}: {r['plan_id']} v{r['version']} {r['action']} ({r['rows']} rows)")
+    published: dict[str, list[str]] = {}
+    for r in results:
+        if r["action"] in ("published", "verified"):
+            published.setdefault(r["plan_id"], []).append(f"v{r['version']}")
     return dg.MaterializeResult(metadata={
         "versions": dg.MetadataValue.json(results),
+        # what is published, e.g. "FY2026: v1,v2": the push_quotas_on_publish sensor runs the quota
+        # push (dry run unless configured) when this changes
+        "published_versions": "; ".join(f"{p}: {','.join(sorted(v))}" for p, v in sorted(published.items())),
         "published_now": sum(r["action"] == "published" for r in results),
         "verified": sum(r["action"] == "verified" for r in results),
     })
