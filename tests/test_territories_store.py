@@ -77,7 +77,7 @@ def _has_table(table: str) -> bool:
 
 def test_propose_then_apply_effective_dated(warehouse: Path, tmp_path: Path):
     runner = CliRunner()
-    res = runner.invoke(app, ["territories", "propose", "--config", str(warehouse)])
+    res = runner.invoke(app, ["territories", "propose", "--config", str(warehouse)], terminal_width=200)
     assert res.exit_code == 0, res.output
     assert "0.667 → 0.000" in res.output and "44.4%" in res.output and "Nothing is applied" in res.output
     rows = read_rows(get_settings(), "select * from planning.territory_proposals order by account_id")
@@ -89,7 +89,7 @@ def test_propose_then_apply_effective_dated(warehouse: Path, tmp_path: Path):
     assert {r["currency"] for r in rows} == {"CNY"}
     assert not _has_table("territory_alignment"), "a proposal that is not approved changes nothing"
 
-    again = runner.invoke(app, ["territories", "propose", "--config", str(warehouse)])
+    again = runner.invoke(app, ["territories", "propose", "--config", str(warehouse)], terminal_width=200)
     assert again.exit_code == 0 and "nothing written" in again.output and _count("territory_proposals") == 6
 
     res = runner.invoke(app, ["territories", "apply", "--proposal", proposal_id, "--approved-by", "vp"])
@@ -107,7 +107,7 @@ def test_propose_then_apply_effective_dated(warehouse: Path, tmp_path: Path):
     # c2, c4 (B -> A) and c6 (A -> B) change against the approved alignment, the others stay
     cfg2 = tmp_path / "t2.yml"
     cfg2.write_text(yaml.safe_dump({**CONFIG, "objective": {"disruption_weight": 10}}), encoding="utf-8")
-    res = runner.invoke(app, ["territories", "propose", "--config", str(cfg2)])
+    res = runner.invoke(app, ["territories", "propose", "--config", str(cfg2)], terminal_width=200)
     assert res.exit_code == 0 and "0.0%" in res.output
     second = next(r["proposal_id"] for r in read_rows(get_settings(), "select distinct proposal_id from "
                                                                        "planning.territory_proposals")
@@ -131,7 +131,7 @@ def test_cli_errors_name_the_item_and_rule(warehouse: Path, tmp_path: Path):
     bad.write_text(yaml.safe_dump({**CONFIG, "solvr": {}}), encoding="utf-8")
     res = runner.invoke(app, ["territories", "propose", "--config", str(bad)])
     assert res.exit_code == 1 and "solvr: unknown key" in " ".join(res.output.split())
-    runner.invoke(app, ["territories", "propose", "--config", str(warehouse)])
+    runner.invoke(app, ["territories", "propose", "--config", str(warehouse)], terminal_width=200)
     res = runner.invoke(app, ["territories", "apply", "--proposal", "TP-nope"])
     assert res.exit_code == 1 and "TP-nope: unknown proposal id" in " ".join(res.output.split())
 

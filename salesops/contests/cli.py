@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from salesops.console import make_console
+
 app = typer.Typer(help="Sales contests (销售竞赛) and recognition (销售认可).", no_args_is_help=True)
-console = Console()
+console = make_console()
 
 # the dbt models of this domain (config staging views + marts/recognition)
 DBT_SELECT = ["stg_config__contests", "stg_config__contest_eligibility", "stg_config__contest_prize_tiers",

@@ -12,8 +12,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from salesops.console import make_console
+
 report_app = typer.Typer(help="Headline reports from the marts (read-only).", no_args_is_help=True)
-console = Console()
+console = make_console()
 
 
 def _money(v: Any) -> str:

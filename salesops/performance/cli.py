@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from salesops.console import make_console
 
 
 def performance(
@@ -19,7 +20,7 @@ def performance(
     from salesops.performance.report import ReportError, load_report, render
     from salesops.settings import get_settings
 
-    console = Console()
+    console = make_console()
     try:
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:

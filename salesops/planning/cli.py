@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from salesops.console import make_console
+
 targets_app = typer.Typer(help="Target setting and decomposition (the target ledger).", no_args_is_help=True)
-console = Console()
+console = make_console()
 
 
 def render_tree(dec, depth: int):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from salesops.console import make_console
+
 app = typer.Typer(help="Commission statements (对账单): one HTML + PDF per payee per period.", no_args_is_help=True)
-console = Console()
+console = make_console()
 
 
 @app.command("render")
