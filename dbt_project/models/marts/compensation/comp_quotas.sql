@@ -198,10 +198,14 @@ amounts as (
         -- a roll-up may mix contributors from the ledger and from the CRM
         case when min(sourced.source) = max(sourced.source) then min(sourced.source) else 'targets+crm' end as source,
         sourced.plan_currency,
-        sum(
-            case when sourced.measure = 'strategic_revenue' then own_quotas.strategic_amount else own_quotas.all_amount end
-            * coalesce(fx.fx_rate, case when own_quotas.currency = sourced.plan_currency then 1 end)
-        ) as quota_amount
+        -- a quota in a currency the plan has no rate for makes the whole quota unknown (no row: the
+        -- engine then holds the payee back with an exception) instead of silently lowering it
+        case when count(*) = count(coalesce(fx.fx_rate, case when own_quotas.currency = sourced.plan_currency then 1 end))
+            then sum(
+                case when sourced.measure = 'strategic_revenue' then own_quotas.strategic_amount else own_quotas.all_amount end
+                * coalesce(fx.fx_rate, case when own_quotas.currency = sourced.plan_currency then 1 end)
+            )
+        end as quota_amount
     from sourced
     inner join own_quotas
         on own_quotas.source = sourced.source
