@@ -117,13 +117,22 @@ def test_first_night_builds_and_publishes_the_marts(first_night):
     assert (night.published_dir / "parquet" / "opportunities.parquet").exists()
 
 
-def test_second_night_changes_nothing(night):
-    before = schema_digest(night.warehouse, ("marts", "raw_crm", "raw_erp", "raw_hr"))
+def published_versions(result) -> str:
+    """What the [planning, targets] materialization says is published (the quota-push sensor's key)."""
+    [mat] = [e.event_specific_data.materialization for e in result.get_asset_materialization_events()
+             if e.asset_key.path == ["planning", "targets"]]
+    return mat.metadata["published_versions"].value
+
+
+def test_second_night_changes_nothing(first_night, night):
+    before = schema_digest(night.warehouse, ("marts", "raw_crm", "raw_erp", "raw_hr", "planning"))
     published_before = schema_digest(night.published_dir / "salesops_marts.duckdb", ("marts",))
     result = run_nightly_job()
     assert result.success
+    # the demo's FY2026 plan (v1, re-plan v2) was published by the first night and only verified by the second
+    assert published_versions(first_night[1]) == published_versions(result) == "FY2026: v1,v2"
     assert all(c["rows_extracted"] == 0 for c in ingest_counts(result).values())
-    assert schema_digest(night.warehouse, ("marts", "raw_crm", "raw_erp", "raw_hr")) == before
+    assert schema_digest(night.warehouse, ("marts", "raw_crm", "raw_erp", "raw_hr", "planning")) == before
     assert schema_digest(night.published_dir / "salesops_marts.duckdb", ("marts",)) == published_before
 
 
