@@ -1,11 +1,9 @@
 -- One row per rep x product line x month with a target: the leaf rows
 -- (level 'month') of the published target-ledger version in force on the
 -- month, or the CRM quota for months no published version covers.
--- Version in force on month m: among the published versions with leaf rows
--- for m that are in force during m (effective_from in or before m: a re-plan
--- effective mid-month governs the whole month, the rule the quota push and
--- comp_quotas use too), the latest effective_from (then the highest version,
--- then the latest published_at). A mid-year re-plan (version 2
+-- Version in force on month m: int_target_versions_in_force (the latest
+-- published version effective in or before m; the rule the quota push and
+-- comp_quotas use too). A mid-year re-plan (version 2
 -- effective from July) therefore takes over from July on, and earlier months
 -- keep version 1: the year's target is prorated by construction.
 -- The switch is per month for the whole company (no mixing of ledger and CRM
@@ -31,21 +29,8 @@ ledger as (
 
 version_in_force as (
 
-    select month_start, plan_id, version
-    from (
-        select
-            month_start,
-            plan_id,
-            version,
-            row_number() over (
-                partition by month_start
-                order by effective_from desc, version desc, published_at desc, plan_id
-            ) as preference
-        from (
-            select distinct month_start, plan_id, version, effective_from, published_at from ledger
-        ) as versions
-    ) as ranked
-    where preference = 1
+    -- the rule shared with comp_quotas and the quota push
+    select month_start, plan_id, version from {{ ref('int_target_versions_in_force') }}
 
 ),
 

@@ -83,23 +83,8 @@ published_leaves as (
 
 version_in_force as (
 
-    select month_start, plan_id, version
-    from (
-        select
-            month_start,
-            plan_id,
-            version,
-            row_number() over (
-                partition by month_start
-                order by effective_from desc, version desc, plan_id desc
-            ) as n
-        from (
-            select distinct month_start, plan_id, version, effective_from
-            from published_leaves
-            where {{ month_start('effective_from') }} <= month_start
-        ) as candidates
-    ) as ranked
-    where n = 1
+    -- the rule shared with target-vs-actual and the quota push
+    select month_start, plan_id, version from {{ ref('int_target_versions_in_force') }}
 
 ),
 
