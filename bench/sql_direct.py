@@ -102,7 +102,7 @@ def ensure_compiled(settings, target: Path, logs: Path) -> dict:
     from salesops.transform import dbt_build_args, dbt_env
 
     # in a child process: dbt-duckdb keeps the warehouse open in its process, and it is attached below
-    args = dbt_build_args(settings, resolve_as_of(settings))
+    args = dbt_build_args(settings, resolve_as_of(settings), unit_tests=True)  # compile has no --exclude-resource-type
     args[0] = "compile"
     res = subprocess.run([str(Path(sys.executable).parent / "dbt"), *args, "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
                           "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target), "--log-path", str(logs)],

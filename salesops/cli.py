@@ -120,12 +120,14 @@ def ingest(
 def dbt_command(ctx: typer.Context) -> None:
     """dbt with the project's settings, e.g. `salesops dbt parse`, `salesops dbt build -s marts`.
 
-    build/run/test get the run's vars (as-of date, currency, fiscal calendar) unless --vars is given."""
+    build/run/test/compile/parse get the run's vars (as-of date, currency, fiscal calendar)
+    unless --vars is given: a parse with the night's vars lets the night's first dbt stage
+    reuse it (dbt parses in full when vars change)."""
     args = list(ctx.args)
     if not args:
         console.print("usage: salesops dbt <dbt command> [dbt options]", markup=False)
         raise typer.Exit(2)
-    if args[0] in ("build", "run", "test") and "--vars" not in args:
+    if args[0] in ("build", "run", "test", "compile", "parse") and "--vars" not in args:
         from salesops.settings import get_settings, resolve_as_of
         from salesops.transform import dbt_vars
 

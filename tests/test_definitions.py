@@ -66,5 +66,8 @@ def test_dbt_build_args_carry_as_of_and_options():
     s = get_settings(_env_file=None, fiscal_year_start_month=4, reporting_currency="CNY")
     args = dbt_build_args(s, date(2026, 3, 31), full_refresh=True, select="marts")
     assert args[0] == "build" and args[-2:] == ["--select", "marts"] and "--full-refresh" in args
+    # unit tests run in CI (test_nightly.py::test_dbt_unit_tests_pass), not every night
+    assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
+    assert "--exclude-resource-type" not in dbt_build_args(s, date(2026, 3, 31), unit_tests=True)
     assert json.loads(args[2]) == {"as_of": "2026-03-31", "fiscal_year_start_month": 4,
                                    "reporting_currency": "CNY", "timezone": "Asia/Shanghai"}

@@ -163,6 +163,35 @@ def test_incremental_night_equals_full_rebuild(night):
     assert schema_digest(night.warehouse, ("marts",)) == incremental
 
 
+def test_dbt_unit_tests_pass(night):
+    """The nightly leaves dbt's unit tests out (they check SQL logic on fixed rows, not the
+    night's data); CI runs every one of them here, on a warehouse the night built."""
+    import json
+
+    from dbt.cli.main import dbtRunner
+
+    from salesops.paths import DBT_PROJECT_DIR
+    from salesops.settings import resolve_as_of
+    from salesops.transform import dbt_build_args, dbt_env
+
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    expected = {uid for uid in manifest["unit_tests"]}
+    os.environ.update(dbt_env(night))
+    args = dbt_build_args(night, resolve_as_of(night), unit_tests=True)
+    args[0] = "test"
+    target = night.data_dir / "dbt_target"
+    cwd = os.getcwd()
+    os.chdir(DBT_PROJECT_DIR)
+    try:
+        res = dbtRunner().invoke([*args, "--select", "test_type:unit", "--quiet", "--target-path", str(target),
+                                  "--log-path", str(target)])
+    finally:
+        os.chdir(cwd)
+    ran = {r.node.unique_id: r.status for r in res.result.results}
+    assert set(ran) == expected and len(expected) >= 37
+    assert res.success, [uid for uid, status in ran.items() if status != "pass"]
+
+
 def test_blocking_quarantine_stops_the_night_before_dbt(night):
     marts_before = schema_digest(night.warehouse, ("marts",))
     published_before = schema_digest(night.published_dir / "salesops_marts.duckdb", ("marts",))
