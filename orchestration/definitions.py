@@ -6,6 +6,7 @@ Built lazily (nothing is read at import time). Lineage:
        models after a Python asset's output run in a later dbt op)
     -> [published, marts]  (read-only copy for BI readers)
   dbt models -> [planning, targets]  (target ledger, Python; dbt reads it back as source planning.targets)
+Backfill by month from the UI: job snapshot_backfill (orchestration/backfill_jobs.py).
 """
 
 import sys
@@ -27,6 +28,7 @@ from assets.statements import statements_rendered
 from assets.territories import territory_proposals
 from assets.transform import build_dbt_assets, dbt_project
 from assets.writeback import writeback_assets
+from orchestration.backfill_jobs import build_snapshot_backfill_job
 from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.resources import SettingsResource
 from orchestration.territories_jobs import territory_proposal_job
@@ -42,7 +44,7 @@ def build_definitions(executor: str = "in_process") -> dg.Definitions:
         assets=[*(build_ingest_assets(s) for s in SOURCES), funnel_standard, *performance_assets, *dbt,
                 build_publish_asset(*dbt), planning_targets, *build_compensation_assets(*dbt), *writeback_assets,
                 territory_proposals, statements_rendered, config_contests],
-        jobs=[nightly_job, *writeback_jobs, territory_proposal_job],
+        jobs=[nightly_job, *writeback_jobs, territory_proposal_job, build_snapshot_backfill_job()],
         schedules=[nightly_schedule, *writeback_schedules],
         sensors=writeback_sensors,
         resources={

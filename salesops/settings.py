@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # Business calendar.
     as_of: date | None = Field(None, description="Run date; default: the demo's as-of date or yesterday.")
     timezone: str = "Asia/Shanghai"
+    # First month the Dagster UI offers for a backfill of months (job snapshot_backfill).
+    history_start: date = date(2024, 1, 1)
     fiscal_year_start_month: int = Field(1, ge=1, le=12)
     reporting_currency: str = "CNY"
     # Validation: an ingest check blocks downstream when more than this share of a batch is quarantined.

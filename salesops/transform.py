@@ -20,12 +20,12 @@ def dbt_vars(settings: Settings, as_of: date) -> dict:
 
 
 def dbt_build_args(settings: Settings, as_of: date, *, full_refresh: bool = False, select: str | None = None,
-                   unit_tests: bool = False) -> list[str]:
+                   unit_tests: bool = False, extra_vars: dict | None = None) -> list[str]:
     """`dbt build` arguments: vars carry the as-of date, so any past night rebuilds the same.
 
     Unit tests check SQL logic on fixed rows, not the night's data: they run in CI
     (`make test`, tests/test_nightly.py) and with `salesops dbt build`, not every night."""
-    args = ["build", "--vars", json.dumps(dbt_vars(settings, as_of), sort_keys=True)]
+    args = ["build", "--vars", json.dumps({**dbt_vars(settings, as_of), **(extra_vars or {})}, sort_keys=True)]
     if not unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
     if full_refresh:

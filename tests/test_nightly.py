@@ -192,6 +192,45 @@ def test_dbt_unit_tests_pass(night):
     assert res.success, [uid for uid, status in ran.items() if status != "pass"]
 
 
+def test_backfill_of_a_month_rebuilds_exactly_its_weeks(night):
+    """Job snapshot_backfill (monthly partitions, backfills from the UI): the partition
+    2026-03 rebuilds the weekly pipeline snapshots of the weeks ending in March -- rows equal
+    to the night's -- and leaves every other week alone."""
+    from orchestration.definitions import build_definitions
+
+    def weeks(con) -> dict:
+        rows = con.execute("select * from marts.pipeline_weekly_snapshots").fetchall()
+        cols = [d[0] for d in con.description]
+        out: dict = {}
+        for r in rows:
+            out.setdefault(r[cols.index("week_end_date")], []).append(repr(r))
+        return {w: sorted(rs) for w, rs in out.items()}
+
+    with duckdb.connect(str(night.warehouse)) as con:
+        before = weeks(con)
+        march = [w for w in before if (w.year, w.month) == (2026, 3)]
+        assert len(march) == 5  # Sundays 1, 8, 15, 22, 29 March 2026
+        con.execute("delete from marts.pipeline_weekly_snapshots where week_end_date between date '2026-03-01' and "
+                    "date '2026-03-31' or week_end_date = date '2026-05-03'")
+    job = build_definitions().resolve_job_def("snapshot_backfill")
+    assert job.partitions_def.get_first_partition_key() == "2024-01-01"
+    result = job.execute_in_process(partition_key="2026-03-01", instance=dg.DagsterInstance.ephemeral(),
+                                    tags={"salesops/as_of": "2026-11-26"}, raise_on_error=False)
+    assert result.success
+    with duckdb.connect(str(night.warehouse), read_only=True) as con:
+        after = weeks(con)
+    assert {w: after[w] for w in march} == {w: before[w] for w in march}
+    assert date(2026, 5, 3) not in after  # outside the month: not touched
+    assert {w: r for w, r in after.items() if w not in march} == {w: r for w, r in before.items()
+                                                                  if w not in march and w != date(2026, 5, 3)}
+
+    late = job.execute_in_process(partition_key="2026-11-01", instance=dg.DagsterInstance.ephemeral(),
+                                  tags={"salesops/as_of": "2026-10-31"}, raise_on_error=False)
+    assert not late.success
+    errors = [e.event_specific_data.error.message for e in late.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert any("month 2026-11 starts after the as-of date 2026-10-31" in m for m in errors)
+
+
 def test_blocking_quarantine_stops_the_night_before_dbt(night):
     marts_before = schema_digest(night.warehouse, ("marts",))
     published_before = schema_digest(night.published_dir / "salesops_marts.duckdb", ("marts",))

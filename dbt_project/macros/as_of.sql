@@ -33,3 +33,23 @@
 {% macro add_days(date_expr, n) -%}
     cast({{ dbt.dateadd('day', n, date_expr) }} as date)
 {%- endmacro %}
+
+
+{#- The weeks an incremental run of pipeline_weekly_snapshots replaces: by default the
+    weeks after the as-of date (a rebuild for an earlier date drops them; the run then
+    appends the weeks since its last one); with vars rebuild_weeks_from / rebuild_weeks_to
+    (a month's backfill) exactly the weeks ending in that window, not after the as-of date. -#}
+{% macro snapshot_weeks_rebuilt() -%}
+    {%- set lo = var('rebuild_weeks_from', none) -%}
+    {%- set hi = var('rebuild_weeks_to', none) -%}
+    {%- if lo -%}
+        {%- for name, v in [('rebuild_weeks_from', lo), ('rebuild_weeks_to', hi)] -%}
+            {%- if execute and not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', v | string) -%}
+                {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a date 'YYYY-MM-DD', got '" ~ v ~ "'") }}
+            {%- endif -%}
+        {%- endfor -%}
+        week_end_date between cast('{{ lo }}' as date) and cast('{{ hi }}' as date) and week_end_date <= {{ as_of_date() }}
+    {%- else -%}
+        week_end_date > {{ as_of_date() }}
+    {%- endif -%}
+{%- endmacro %}

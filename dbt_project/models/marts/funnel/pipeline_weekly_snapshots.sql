@@ -4,7 +4,7 @@
         incremental_strategy='delete+insert',
         unique_key='week_end_date',
         on_schema_change='fail',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where week_end_date > {{ as_of_date() }}{% endif %}"
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where {{ snapshot_weeks_rebuilt() }}{% endif %}"
     )
 }}
 -- One row per opportunity OPEN at the end of a business week (Sunday) x week,
@@ -15,7 +15,9 @@
 -- by then. A week's rows depend only on history up to its Sunday, so the model
 -- is incremental on the week: a night adds the weeks that ended since the last
 -- run, a run with an earlier as-of date first deletes the weeks after it, and
--- --full-refresh rebuilds the same rows.
+-- --full-refresh rebuilds the same rows. A backfill of months (the Dagster job
+-- `snapshot_backfill`, one partition per month) passes vars rebuild_weeks_from /
+-- rebuild_weeks_to and rebuilds exactly the weeks ending in that window.
 -- Amounts in the reporting currency at the average rate of the week-end month.
 -- is_amount_valid = false (amount missing or negative, no FX rate): the row is
 -- kept for the record but left out of every pipeline amount (waterfall,
@@ -27,7 +29,9 @@ weeks as (
 
     select week_end_date
     from {{ ref('int_funnel_weeks_spined') }}
-    {%- if is_incremental() %}
+    {%- if is_incremental() and var('rebuild_weeks_from', none) %}
+    where {{ snapshot_weeks_rebuilt() }}
+    {%- elif is_incremental() %}
     where week_end_date > (select coalesce(max(week_end_date), cast('1900-01-01' as date)) from {{ this }})
     {%- endif %}
 
