@@ -67,7 +67,8 @@ def ensure_dbt_manifest() -> None:
     from salesops.paths import DBT_PROJECT_DIR
 
     if not (DBT_PROJECT_DIR / "target" / "manifest.json").exists():
-        subprocess.run([str(Path(sys.executable).parent / "salesops"), "dbt", "parse", "--quiet"], check=True)
+        # this checkout's CLI (the `salesops` console script may import another checkout)
+        subprocess.run([sys.executable, "-m", "salesops.cli", "dbt", "parse", "--quiet"], check=True, cwd=HERE.parent)
 
 
 def bench_scale(scale: float, repeat: int) -> dict:

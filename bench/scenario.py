@@ -115,7 +115,7 @@ def main() -> None:
 
         as_of = resolve_as_of(settings)
         t_read = time.perf_counter()
-        sources = baseline_pandas.read_sources(settings.demo_dir)
+        sources = baseline_pandas.read_sources(settings.demo_dir, settings.warehouse)
         t_compute = time.perf_counter()
         outputs = baseline_pandas.compute(sources, as_of, fiscal_year_start_month=settings.fiscal_year_start_month,
                                           timezone=settings.timezone, reporting_currency=settings.reporting_currency)
