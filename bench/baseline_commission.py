@@ -1,0 +1,312 @@
+"""Baseline for `make bench` (scenario `pandas_commission`): the commission
+calculation written the way an analyst would in pandas, from an export of the
+demo company's SQLite databases plus the comp plan YAMLs
+(config/compensation/plans/*, loaded with salesops.compensation.plans), compared
+exactly (to the cent) with `compensation.payouts` in the warehouse.
+
+SUBSET implemented (what is compared): plan AE_2026, component `bookings`
+(owner and split credit), the columns `credited` and `credited_ytd` of every
+payout row (payee x period) -- i.e. the whole crediting chain of that
+component from the sources and the engine's netting of reversals:
+  - bookings = won opportunities in their state as of the as-of date (created on
+    or before it, not deleted by then, the latest history change), credited on
+    the close date (on or before the as-of date);
+  - payees: the owner when the opportunity has no revenue splits; else each
+    revenue split owner with its share (split % to 4 decimals), only when the
+    revenue splits total exactly 100 % (else nothing is credited); amounts
+    allocated with the largest-remainder method (floor to the cent, the
+    remaining cents to the largest remainders, ties by payee id);
+  - reversals: a cancelled order reverses its opportunity's bookings in full on
+    the cancellation date, a return reverses the returned amount on the return
+    date; allocated like the original, at the original's plan and FX rate;
+  - plan: the payee's plan on the credit date from the HR job assignments
+    (role / level, end capped by the termination date) and the plans'
+    eligibility (salesops.compensation.plans.eligible_plan_spans: a
+    level-specific rule wins); credit amount = amount x the plan's FX rate,
+    rounded half away from zero to the cent;
+  - engine: credits of a payee's plan assignment (consecutive HR assignments
+    on the same plan are one) add up per month; a reversal within the plan's
+    clawback window, in the same fiscal year and the same assignment, is netted
+    into the month of the reversal (outside: not credited); credited_ytd is the
+    running sum over the fiscal year of the assignment; a row per month of the
+    assignment through the as-of month.
+
+NOT implemented (not compared): quota_ytd / attainment / earned / earned_ytd /
+paid_before / clawback / draw / net_payable (they need comp_quotas from the
+published plan per product line, the pay curve with threshold / gate /
+accelerator / cap, the marginal rate table, SPIFs, TI from salaries, draws and
+clawbacks at the original rate), the invoiced_revenue component (credit notes
+matched to invoices), the manager plan's roll-up credit (HR manager chains) and
+the overlay plan. Those stay the engine's; extending the subset means adding
+them here and their columns to COMPARED.
+
+Run alone:  python bench/baseline_commission.py --data-dir <data dir with a built warehouse>
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import create_engine
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+PLAN_ID, COMPONENT = "AE_2026", "bookings"
+COMPARED = ["credited", "credited_ytd"]
+SUBSET = f"{PLAN_ID}.{COMPONENT}: {', '.join(COMPARED)}"
+
+EXPORT = {
+    "opportunity": ("crm", "select id, owner_id, currency_iso_code, created_date, system_modstamp, is_deleted from opportunity",
+                    ["created_date", "system_modstamp"]),
+    "opportunity_history": ("crm", "select id, opportunity_id, stage_name, amount, close_date, created_date, system_modstamp, "
+                                   "is_deleted from opportunity_history", ["close_date", "created_date", "system_modstamp"]),
+    "opportunity_split": ("crm", "select opportunity_id, split_owner_id, split_type_c, split_percentage, is_deleted "
+                                 "from opportunity_split", []),
+    "user": ("crm", 'select id, employee_number, is_deleted from "user"', []),
+    "sales_order": ("erp", "select order_id, crm_opportunity_id, original_order_id, order_type, status, total_amount, "
+                           "order_date, cancelled_date, is_deleted from sales_order", ["order_date", "cancelled_date"]),
+    "job_assignment": ("hr", "select employee_id, sales_role, job_level, effective_from, effective_to, is_deleted "
+                             "from job_assignment", ["effective_from", "effective_to"]),
+    "employee": ("hr", "select employee_id, termination_date, is_deleted from employee", ["termination_date"]),
+}
+
+
+def read_sources(settings) -> dict:
+    from salesops.compensation.plans import load_plans
+    from salesops.funnel.standard import load_standard
+
+    engines = {db: create_engine(f"sqlite:///{settings.demo_dir / f'{db}.db'}") for db in ("crm", "erp", "hr")}
+    try:
+        frames = {name: pd.read_sql(sql, engines[db], parse_dates=dates) for name, (db, sql, dates) in EXPORT.items()}
+    finally:
+        for engine in engines.values():
+            engine.dispose()
+    frames["won_stages"] = {r["stage_name"] for r in load_standard().stage_rows() if r["is_won"]}
+    frames["plans"] = load_plans()
+    return frames
+
+
+def _alive(df: pd.DataFrame) -> pd.DataFrame:
+    return df[~df["is_deleted"].fillna(0).astype(bool)]
+
+
+def _round_div(num: pd.Series, den: int) -> pd.Series:
+    """num / den rounded half away from zero (Python ints, exact)."""
+    return num.map(lambda n: (abs(n) * 2 + den) // (2 * den) * (1 if n >= 0 else -1))
+
+
+def compute(src: dict, settings) -> pd.DataFrame:
+    """Payout rows (payee_id, period, credited, credited_ytd in integer cents) of the subset."""
+    from salesops.compensation.plans import JobAssignment, eligible_plan_spans
+    from salesops.settings import resolve_as_of
+
+    as_of = pd.Timestamp(resolve_as_of(settings))
+    fy_start = settings.fiscal_year_start_month
+    plans = src["plans"]
+    plan = plans[PLAN_ID]
+    comp = plan.component(COMPONENT)
+
+    def business_date(utc: pd.Series) -> pd.Series:
+        return utc.dt.tz_localize("UTC").dt.tz_convert(settings.timezone).dt.tz_localize(None).dt.normalize()
+
+    def known(df: pd.DataFrame, recorded: str) -> pd.Series:
+        deleted_by_then = df["is_deleted"].fillna(0).astype(bool) & (business_date(df["system_modstamp"]) <= as_of)
+        return (business_date(df[recorded]) <= as_of) & ~deleted_by_then
+
+    # ---- won opportunities as of the as-of date
+    opp = src["opportunity"]
+    opp = opp[known(opp, "created_date")]
+    hist = src["opportunity_history"]
+    hist = hist[known(hist, "created_date") & hist["opportunity_id"].isin(opp["id"])]
+    latest = hist.sort_values(["opportunity_id", "created_date", "id"]).drop_duplicates("opportunity_id", keep="last")
+    won = latest[latest["stage_name"].isin(src["won_stages"]) & (latest["close_date"] <= as_of)]
+    won = won.merge(opp[["id", "currency_iso_code"]], left_on="opportunity_id", right_on="id")
+    won = pd.DataFrame({"opportunity_id": won["opportunity_id"], "currency": won["currency_iso_code"],
+                        "cents": (won["amount"] * 100).round().astype("int64"), "close_date": won["close_date"]})
+
+    # ---- transactions: the won deals and their reversals (cancelled orders, returns)
+    orders = _alive(src["sales_order"])
+    original_opp = orders.set_index("order_id")["crm_opportunity_id"]
+    orders = orders.assign(opportunity_id=orders["crm_opportunity_id"].fillna(orders["original_order_id"].map(original_opp)))
+    cancelled = orders[(orders["order_type"] == "order") & (orders["status"] == "cancelled") & (orders["cancelled_date"] <= as_of)]
+    returns = orders[(orders["order_type"] == "return") & (orders["order_date"] <= as_of)]
+    rev = pd.concat([
+        cancelled[["order_id", "opportunity_id", "cancelled_date"]].rename(columns={"cancelled_date": "credit_date"})
+        .merge(won, on="opportunity_id").assign(cents=lambda d: -d["cents"]),
+        returns[["order_id", "opportunity_id", "order_date", "total_amount"]].rename(columns={"order_date": "credit_date"})
+        .merge(won.drop(columns="cents"), on="opportunity_id")
+        .assign(cents=lambda d: -(d["total_amount"] * 100).round().astype("int64")).drop(columns="total_amount"),
+    ], ignore_index=True)
+    tx = pd.concat([won.assign(transaction_id="opportunity:" + won["opportunity_id"], credit_date=won["close_date"],
+                               cancels=None),
+                    rev.assign(transaction_id="sales_order:" + rev["order_id"], cancels="opportunity:" + rev["opportunity_id"])
+                    .drop(columns="order_id")], ignore_index=True)
+    tx = tx.rename(columns={"close_date": "crediting_date"})
+
+    # ---- payees: owner, or revenue splits totalling exactly 100 % (shares in 1/10,000)
+    live_opps = _alive(src["opportunity"])[["id", "owner_id"]].rename(columns={"id": "opportunity_id"})
+    splits = _alive(src["opportunity_split"])
+    splits = splits[splits["split_type_c"] == "Revenue"].assign(
+        share=(splits["split_percentage"].astype(float) * 100).round().astype("int64"))
+    totals = splits.groupby("opportunity_id")["share"].sum()
+    owners = live_opps[~live_opps["opportunity_id"].isin(totals.index)]
+    payees = pd.concat([
+        owners.rename(columns={"owner_id": "payee_id"}).assign(credit_type="owner", share=10_000),
+        splits[splits["opportunity_id"].isin(totals[totals == 10_000].index)]
+        .groupby(["opportunity_id", "split_owner_id"], as_index=False)["share"].sum()
+        .rename(columns={"split_owner_id": "payee_id"}).assign(credit_type="split"),
+    ], ignore_index=True)
+    payees = payees[payees["opportunity_id"].isin(live_opps["opportunity_id"])]
+
+    # ---- allocation: largest remainder (owner rows: the amount itself)
+    alloc = tx.merge(payees, on="opportunity_id")
+    raw = alloc["cents"].abs() * alloc["share"]
+    alloc["floor"], alloc["rem"] = raw // 10_000, raw % 10_000
+    alloc = alloc.sort_values(["transaction_id", "rem", "payee_id"], ascending=[True, False, True])
+    alloc["rank"] = alloc.groupby("transaction_id").cumcount() + 1
+    extra = alloc["cents"].abs() - alloc.groupby("transaction_id")["floor"].transform("sum")
+    alloc["amount_cents"] = np.sign(alloc["cents"]) * (alloc["floor"] + (alloc["rank"] <= extra).astype("int64"))
+
+    # ---- HR: job assignments of CRM users, ended by the termination date -> plan spans
+    users = _alive(src["user"])[["id", "employee_number"]]
+    emps = _alive(src["employee"])[["employee_id", "termination_date"]]
+    jobs = (_alive(src["job_assignment"]).merge(users, left_on="employee_id", right_on="employee_number")
+            .merge(emps, on="employee_id", how="left"))
+    end = jobs["effective_to"].where(jobs["termination_date"].isna() | (jobs["effective_to"] <= jobs["termination_date"]),
+                                     jobs["termination_date"])
+    job_list = [JobAssignment(p, r, lvl if isinstance(lvl, str) else None, f.date(), None if pd.isna(t) else t.date())
+                for p, r, lvl, f, t in zip(jobs["id"], jobs["sales_role"], jobs["job_level"], jobs["effective_from"], end,
+                                           strict=True)]
+    spans = pd.DataFrame([(j.payee_id, plan_id, lo, hi) for j, plan_id, lo, hi in eligible_plan_spans(plans, job_list)],
+                         columns=["payee_id", "plan_id", "lo", "hi"])
+    # the crediting: the one plan of the payee on the crediting date
+    on_date = alloc[["payee_id", "crediting_date"]].drop_duplicates().merge(spans, on="payee_id")
+    on_date = on_date[(on_date["crediting_date"].dt.date >= on_date["lo"]) & (on_date["crediting_date"].dt.date <= on_date["hi"])]
+    one_plan = on_date.groupby(["payee_id", "crediting_date"]).filter(lambda g: len(g) == 1)
+    credits = alloc.merge(one_plan[["payee_id", "crediting_date", "plan_id"]], on=["payee_id", "crediting_date"])
+    credits = credits[(credits["plan_id"] == PLAN_ID) & credits["credit_type"].isin(list(comp.credit_types))]
+    rates = {plan.currency: Fraction(1), **{c: Fraction(r) for c, r in plan.fx_rates.items()}}
+    credits = credits[credits["currency"].isin(rates)].copy()
+    num = credits["currency"].map(lambda c: rates[c].numerator)
+    den = credits["currency"].map(lambda c: rates[c].denominator)
+    credits["credit_cents"] = [(abs(a * n) * 2 + d) // (2 * d) * (1 if a >= 0 else -1)
+                               for a, n, d in zip(credits["amount_cents"], num, den, strict=True)]
+
+    # ---- the engine's plan assignments: spans of the payee, clipped to the plan, consecutive same-plan ones merged
+    asg = spans.merge(pd.DataFrame([(p, pl.effective_from, pl.effective_to) for p, pl in plans.items()],
+                                   columns=["plan_id", "p_from", "p_to"]), on="plan_id")
+    asg["lo"], asg["hi"] = asg[["lo", "p_from"]].max(axis=1), asg[["hi", "p_to"]].min(axis=1)
+    asg = asg[asg["lo"] <= asg["hi"]].sort_values(["payee_id", "lo"]).reset_index(drop=True)
+    merged = []
+    for r in asg.itertuples():
+        p = merged[-1] if merged else None
+        if p and p[0] == r.payee_id and p[1] == r.plan_id and (r.lo - p[3]).days == 1:
+            merged[-1] = (p[0], p[1], p[2], r.hi)
+        else:
+            merged.append((r.payee_id, r.plan_id, r.lo, r.hi))
+    asg = pd.DataFrame(merged, columns=["payee_id", "plan_id", "lo", "hi"])
+    asg["ai"] = asg.groupby("payee_id").cumcount()
+
+    def assignment_on(df: pd.DataFrame, date_col: str) -> pd.Series:
+        m = df[["payee_id", date_col]].reset_index().merge(asg, on="payee_id")
+        m = m[(m[date_col].dt.date >= m["lo"]) & (m[date_col].dt.date <= m["hi"])]
+        return m.drop_duplicates("index").set_index("index")["ai"].reindex(df.index)
+
+    credits["ai"] = assignment_on(credits, "credit_date")
+    credits["period"] = credits["credit_date"].dt.to_period("M")
+
+    def fiscal_year(period: pd.Series) -> pd.Series:
+        return period.dt.year + ((fy_start > 1) & (period.dt.month >= fy_start))
+
+    originals = credits[credits["cancels"].isna() & credits["ai"].notna()]
+    reversals = credits[credits["cancels"].notna()].merge(
+        originals[["transaction_id", "payee_id", "credit_date", "period", "ai"]].rename(
+            columns={"transaction_id": "cancels", "credit_date": "orig_date", "period": "orig_period", "ai": "orig_ai"}),
+        on=["cancels", "payee_id"])
+    netted = reversals[((reversals["credit_date"] - reversals["orig_date"]).dt.days <= plan.clawback_window_days)
+                       & (fiscal_year(reversals["period"]) == fiscal_year(reversals["orig_period"]))
+                       & (reversals["ai"] == reversals["orig_ai"])]
+    lines = pd.concat([originals[["payee_id", "ai", "period", "credit_cents"]],
+                       netted[["payee_id", "ai", "period"]].assign(credit_cents=-netted["credit_cents"].abs())])
+    credited = lines.groupby(["payee_id", "ai", "period"])["credit_cents"].sum().rename("credited")
+
+    # ---- rows: every month of each assignment on the plan through the as-of month; YTD by fiscal year
+    as_of_period = as_of.to_period("M")
+    rows = []
+    for r in asg[asg["plan_id"] == PLAN_ID].itertuples():
+        last = min(pd.Timestamp(r.hi).to_period("M"), as_of_period)
+        for period in pd.period_range(pd.Timestamp(r.lo).to_period("M"), last, freq="M"):
+            rows.append((r.payee_id, r.ai, period))
+    out = pd.DataFrame(rows, columns=["payee_id", "ai", "period"])
+    out["period"] = out["period"].astype(credited.index.levels[2].dtype) if len(credited) else out["period"]
+    out = out.merge(credited.reset_index(), on=["payee_id", "ai", "period"], how="left")
+    out["credited"] = out["credited"].fillna(0).astype("int64")
+    out = out.sort_values(["payee_id", "ai", "period"])
+    out["fy"] = fiscal_year(out["period"])
+    out["credited_ytd"] = out.groupby(["payee_id", "ai", "fy"])["credited"].cumsum()
+    out["period"] = out["period"].dt.strftime("%Y-%m")
+    # a month with two assignments on the plan (left and came back): one row, the later assignment's YTD
+    out = out.groupby(["payee_id", "period"], as_index=False).agg(credited=("credited", "sum"), credited_ytd=("credited_ytd", "last"))
+    # a clawback outside the netting (the payee left the plan, or another fiscal year) in a month without a row:
+    # the engine adds a row for it, nothing credited
+    window = (reversals["credit_date"] - reversals["orig_date"]).dt.days <= plan.clawback_window_days
+    standalone = reversals[window & ~reversals.index.isin(netted.index) & (reversals["period"] <= as_of_period)]
+    extra = standalone[["payee_id"]].assign(period=standalone["period"].dt.strftime("%Y-%m")).drop_duplicates()
+    extra = extra.merge(out[["payee_id", "period"]], how="left", indicator=True)
+    extra = extra[extra["_merge"] == "left_only"].drop(columns="_merge").assign(credited=0, credited_ytd=0)
+    out = pd.concat([out, extra], ignore_index=True)
+    return out[["payee_id", "period", *COMPARED]].reset_index(drop=True)
+
+
+def compare_with_payouts(ours: pd.DataFrame, warehouse: Path, examples: int = 3) -> dict:
+    """Exact comparison (integer cents) with compensation.payouts, on the subset's rows and columns."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cols = ", ".join(f"cast({c} * 100 as bigint) as {c}" for c in COMPARED)
+        theirs = con.execute(f"select payee_id, period, {cols} from compensation.payouts where plan_id = ? and component = ?",
+                             [PLAN_ID, COMPONENT]).df()
+    problems = []
+    both = ours.merge(theirs, on=["payee_id", "period"], how="outer", suffixes=("_pandas", "_engine"), indicator=True)
+    for side, label in (("left_only", "only in pandas"), ("right_only", "only in compensation.payouts")):
+        rows = both[both["_merge"] == side]
+        if len(rows):
+            problems.append(f"{len(rows)} rows {label}, e.g. {rows[['payee_id', 'period']].head(examples).to_dict('records')}")
+    both = both[both["_merge"] == "both"]
+    for c in COMPARED:
+        bad = both[both[f"{c}_pandas"] != both[f"{c}_engine"]]
+        if len(bad):
+            problems.append(f"{c}: {len(bad)} of {len(both)} rows differ (cents), e.g. "
+                            f"{bad[['payee_id', 'period', f'{c}_pandas', f'{c}_engine']].head(examples).to_dict('records')}")
+    return {"equal": not problems, "problems": problems, "rows": len(theirs), "subset": SUBSET,
+            "credited_cents": int(theirs["credited"].sum()) if len(theirs) else 0}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data-dir", required=True)
+    a = p.parse_args()
+    os.environ["SALESOPS_DATA_DIR"] = a.data_dir
+    from salesops.settings import get_settings
+
+    settings = get_settings()
+    t0 = time.perf_counter()
+    src = read_sources(settings)
+    t1 = time.perf_counter()
+    out = compute(src, settings)
+    t2 = time.perf_counter()
+    report = compare_with_payouts(out, settings.warehouse)
+    print(f"read {t1 - t0:.1f}s, compute {t2 - t1:.1f}s; {report['rows']} payout rows ({SUBSET})")
+    print("\n".join(report["problems"]) if report["problems"] else "pandas commission = compensation.payouts, exactly")
+    sys.exit(0 if report["equal"] else 1)
+
+
+if __name__ == "__main__":
+    main()
