@@ -4,41 +4,48 @@ demo company's SQLite databases plus the comp plan YAMLs
 (config/compensation/plans/*, loaded with salesops.compensation.plans), compared
 exactly (to the cent) with `compensation.payouts` in the warehouse.
 
-SUBSET implemented (what is compared): plan AE_2026, component `bookings`
-(owner and split credit), the columns `credited` and `credited_ytd` of every
-payout row (payee x period) -- i.e. the whole crediting chain of that
-component from the sources and the engine's netting of reversals:
+SUBSET implemented (what is compared): plan AE_2026, components `bookings` and
+`invoiced_revenue` (owner and split credit), the columns `credited` and
+`credited_ytd` of every payout row (payee x component x period) -- i.e. the whole
+crediting chain of those components from the sources and the engine's netting
+of reversals:
   - bookings = won opportunities in their state as of the as-of date (created on
     or before it, not deleted by then, the latest history change), credited on
-    the close date (on or before the as-of date);
+    the close date (on or before the as-of date); a cancelled order reverses its
+    opportunity's bookings in full on the cancellation date, a return reverses
+    the returned amount on the return date;
+  - invoiced_revenue = ERP invoices (dated on or before the as-of date) of orders
+    with a CRM opportunity, on the invoice date; a credit note reverses the
+    invoices of the returned order, each up to its amount: first those dated on
+    or before it (latest first), then later ones (earliest first), dated the
+    later of the two (a credit note no invoice covers is not credited);
   - payees: the owner when the opportunity has no revenue splits; else each
     revenue split owner with its share (split % to 4 decimals), only when the
     revenue splits total exactly 100 % (else nothing is credited); amounts
     allocated with the largest-remainder method (floor to the cent, the
-    remaining cents to the largest remainders, ties by payee id);
-  - reversals: a cancelled order reverses its opportunity's bookings in full on
-    the cancellation date, a return reverses the returned amount on the return
-    date; allocated like the original, at the original's plan and FX rate;
-  - plan: the payee's plan on the credit date from the HR job assignments
+    remaining cents to the largest remainders, ties by payee id); a reversal is
+    allocated like its original, at the original's date for plan and FX;
+  - plan: the payee's one plan on the crediting date from the HR job assignments
     (role / level, end capped by the termination date) and the plans'
     eligibility (salesops.compensation.plans.eligible_plan_spans: a
-    level-specific rule wins); credit amount = amount x the plan's FX rate,
-    rounded half away from zero to the cent;
+    level-specific rule wins), the component whose measure and credit types
+    match; credit amount = amount x the plan's FX rate, rounded half away from
+    zero to the cent;
   - engine: credits of a payee's plan assignment (consecutive HR assignments
     on the same plan are one) add up per month; a reversal within the plan's
     clawback window, in the same fiscal year and the same assignment, is netted
-    into the month of the reversal (outside: not credited); credited_ytd is the
-    running sum over the fiscal year of the assignment; a row per month of the
-    assignment through the as-of month.
+    into the month of the reversal (outside the window: not credited); another
+    clawback in a month without a row adds a row with nothing credited;
+    credited_ytd is the running sum over the fiscal year of the assignment; a
+    row per component and month of the assignment through the as-of month.
 
 NOT implemented (not compared): quota_ytd / attainment / earned / earned_ytd /
 paid_before / clawback / draw / net_payable (they need comp_quotas from the
-published plan per product line, the pay curve with threshold / gate /
-accelerator / cap, the marginal rate table, SPIFs, TI from salaries, draws and
-clawbacks at the original rate), the invoiced_revenue component (credit notes
-matched to invoices), the manager plan's roll-up credit (HR manager chains) and
-the overlay plan. Those stay the engine's; extending the subset means adding
-them here and their columns to COMPARED.
+published plan per product line or the CRM quota, the pay curve with threshold /
+gate / accelerator / cap, the marginal rate table, SPIFs, TI from salaries,
+draws and clawbacks at the original rate), the manager plan's roll-up credit
+(HR manager chains) and the overlay plan. Those stay the engine's; extending the
+subset means adding them here and their columns to COMPARED.
 
 Run alone:  python bench/baseline_commission.py --data-dir <data dir with a built warehouse>
 """
@@ -58,9 +65,9 @@ from sqlalchemy import create_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-PLAN_ID, COMPONENT = "AE_2026", "bookings"
+PLAN_ID, COMPONENTS = "AE_2026", ("bookings", "invoiced_revenue")
 COMPARED = ["credited", "credited_ytd"]
-SUBSET = f"{PLAN_ID}.{COMPONENT}: {', '.join(COMPARED)}"
+SUBSET = f"{PLAN_ID} {' + '.join(COMPONENTS)}: {', '.join(COMPARED)}"
 
 EXPORT = {
     "opportunity": ("crm", "select id, owner_id, currency_iso_code, created_date, system_modstamp, is_deleted from opportunity",
@@ -72,6 +79,8 @@ EXPORT = {
     "user": ("crm", 'select id, employee_number, is_deleted from "user"', []),
     "sales_order": ("erp", "select order_id, crm_opportunity_id, original_order_id, order_type, status, total_amount, "
                            "order_date, cancelled_date, is_deleted from sales_order", ["order_date", "cancelled_date"]),
+    "invoice": ("erp", "select invoice_id, order_id, invoice_type, currency, amount, invoice_date, is_deleted from invoice",
+                ["invoice_date"]),
     "job_assignment": ("hr", "select employee_id, sales_role, job_level, effective_from, effective_to, is_deleted "
                              "from job_assignment", ["effective_from", "effective_to"]),
     "employee": ("hr", "select employee_id, termination_date, is_deleted from employee", ["termination_date"]),
@@ -103,7 +112,7 @@ def _round_div(num: pd.Series, den: int) -> pd.Series:
 
 
 def compute(src: dict, settings) -> pd.DataFrame:
-    """Payout rows (payee_id, period, credited, credited_ytd in integer cents) of the subset."""
+    """Payout rows (payee_id, component, period, credited, credited_ytd in integer cents) of the subset."""
     from salesops.compensation.plans import JobAssignment, eligible_plan_spans
     from salesops.settings import resolve_as_of
 
@@ -111,7 +120,6 @@ def compute(src: dict, settings) -> pd.DataFrame:
     fy_start = settings.fiscal_year_start_month
     plans = src["plans"]
     plan = plans[PLAN_ID]
-    comp = plan.component(COMPONENT)
 
     def business_date(utc: pd.Series) -> pd.Series:
         return utc.dt.tz_localize("UTC").dt.tz_convert(settings.timezone).dt.tz_localize(None).dt.normalize()
@@ -148,7 +156,44 @@ def compute(src: dict, settings) -> pd.DataFrame:
                                cancels=None),
                     rev.assign(transaction_id="sales_order:" + rev["order_id"], cancels="opportunity:" + rev["opportunity_id"])
                     .drop(columns="order_id")], ignore_index=True)
-    tx = tx.rename(columns={"close_date": "crediting_date"})
+    tx = tx.rename(columns={"close_date": "crediting_date"}).assign(measure="bookings")
+
+    # ---- invoiced revenue: invoices of orders with an opportunity; credit notes reverse the returned
+    # order's invoices, each up to its amount (first those dated on or before the credit note, latest
+    # first, then later ones, earliest first), dated the later of the two, at the invoice's rate
+    inv = _alive(src["invoice"])
+    inv = inv[inv["invoice_date"] <= as_of].merge(
+        orders[["order_id", "crm_opportunity_id", "original_order_id"]], on="order_id", how="left")
+    inv["cents"] = (inv["amount"] * 100).round().astype("int64")
+    invoices = inv[inv["invoice_type"] == "invoice"]
+    notes = inv[inv["invoice_type"] == "credit_note"]
+    parts = notes.assign(match_order=notes["original_order_id"].fillna(notes["order_id"]))[
+        ["invoice_id", "invoice_date", "cents", "crm_opportunity_id", "currency", "match_order"]].merge(
+        invoices[["invoice_id", "order_id", "invoice_date", "cents"]], left_on="match_order", right_on="order_id",
+        suffixes=("_cn", ""))
+    before = parts["invoice_date"] <= parts["invoice_date_cn"]
+    day = parts["invoice_date"].map(pd.Timestamp.toordinal)
+    parts = parts.assign(k1=(~before).astype(int), k2=(-day).where(before, 0), k3=day).sort_values(
+        ["invoice_id_cn", "k1", "k2", "k3", "invoice_id"])
+    parts["covered_before"] = parts.groupby("invoice_id_cn")["cents"].cumsum() - parts["cents"]
+    parts["part"] = parts.groupby("invoice_id_cn").cumcount() + 1
+    parts = parts[parts["cents_cn"] > parts["covered_before"]]
+    cn_tx = pd.DataFrame({
+        "opportunity_id": parts["crm_opportunity_id"], "currency": parts["currency"],
+        "cents": -np.minimum(parts["cents_cn"] - parts["covered_before"], parts["cents"]),
+        "crediting_date": parts["invoice_date"],
+        "credit_date": parts[["invoice_date", "invoice_date_cn"]].max(axis=1),
+        "transaction_id": "invoice:" + parts["invoice_id_cn"].where(
+            parts["part"] == 1, parts["invoice_id_cn"] + "/" + parts["invoice_id"]),
+        "cancels": "invoice:" + parts["invoice_id"]})
+    inv_tx = pd.DataFrame({
+        "opportunity_id": invoices["crm_opportunity_id"], "currency": invoices["currency"], "cents": invoices["cents"],
+        "crediting_date": invoices["invoice_date"], "credit_date": invoices["invoice_date"],
+        "transaction_id": "invoice:" + invoices["invoice_id"], "cancels": None})
+    revenue = pd.concat([inv_tx, cn_tx], ignore_index=True).assign(measure="invoiced_revenue")
+    tx = pd.concat([tx, revenue[revenue["opportunity_id"].notna()]], ignore_index=True)
+    tx["transaction_id"] = tx["transaction_id"] + ":" + tx["measure"]
+    tx["cancels"] = tx["cancels"].where(tx["cancels"].isna(), tx["cancels"] + ":" + tx["measure"])
 
     # ---- payees: owner, or revenue splits totalling exactly 100 % (shares in 1/10,000)
     live_opps = _alive(src["opportunity"])[["id", "owner_id"]].rename(columns={"id": "opportunity_id"})
@@ -191,7 +236,11 @@ def compute(src: dict, settings) -> pd.DataFrame:
     on_date = on_date[(on_date["crediting_date"].dt.date >= on_date["lo"]) & (on_date["crediting_date"].dt.date <= on_date["hi"])]
     one_plan = on_date.groupby(["payee_id", "crediting_date"]).filter(lambda g: len(g) == 1)
     credits = alloc.merge(one_plan[["payee_id", "crediting_date", "plan_id"]], on=["payee_id", "crediting_date"])
-    credits = credits[(credits["plan_id"] == PLAN_ID) & credits["credit_type"].isin(list(comp.credit_types))]
+    by_measure = {c.measure: c for c in plan.components if c.component in COMPONENTS}
+    credits = credits[credits["plan_id"] == PLAN_ID]
+    credits = credits[[m in by_measure and t in by_measure[m].credit_types
+                       for m, t in zip(credits["measure"], credits["credit_type"], strict=True)]]
+    credits = credits.assign(component=credits["measure"].map(lambda m: by_measure[m].component))
     rates = {plan.currency: Fraction(1), **{c: Fraction(r) for c, r in plan.fx_rates.items()}}
     credits = credits[credits["currency"].isin(rates)].copy()
     num = credits["currency"].map(lambda c: rates[c].numerator)
@@ -227,15 +276,15 @@ def compute(src: dict, settings) -> pd.DataFrame:
 
     originals = credits[credits["cancels"].isna() & credits["ai"].notna()]
     reversals = credits[credits["cancels"].notna()].merge(
-        originals[["transaction_id", "payee_id", "credit_date", "period", "ai"]].rename(
+        originals[["transaction_id", "payee_id", "component", "credit_date", "period", "ai"]].rename(
             columns={"transaction_id": "cancels", "credit_date": "orig_date", "period": "orig_period", "ai": "orig_ai"}),
-        on=["cancels", "payee_id"])
+        on=["cancels", "payee_id", "component"])
     netted = reversals[((reversals["credit_date"] - reversals["orig_date"]).dt.days <= plan.clawback_window_days)
                        & (fiscal_year(reversals["period"]) == fiscal_year(reversals["orig_period"]))
                        & (reversals["ai"] == reversals["orig_ai"])]
-    lines = pd.concat([originals[["payee_id", "ai", "period", "credit_cents"]],
-                       netted[["payee_id", "ai", "period"]].assign(credit_cents=-netted["credit_cents"].abs())])
-    credited = lines.groupby(["payee_id", "ai", "period"])["credit_cents"].sum().rename("credited")
+    lines = pd.concat([originals[["payee_id", "ai", "component", "period", "credit_cents"]],
+                       netted[["payee_id", "ai", "component", "period"]].assign(credit_cents=-netted["credit_cents"].abs())])
+    credited = lines.groupby(["payee_id", "ai", "component", "period"])["credit_cents"].sum().rename("credited")
 
     # ---- rows: every month of each assignment on the plan through the as-of month; YTD by fiscal year
     as_of_period = as_of.to_period("M")
@@ -243,26 +292,27 @@ def compute(src: dict, settings) -> pd.DataFrame:
     for r in asg[asg["plan_id"] == PLAN_ID].itertuples():
         last = min(pd.Timestamp(r.hi).to_period("M"), as_of_period)
         for period in pd.period_range(pd.Timestamp(r.lo).to_period("M"), last, freq="M"):
-            rows.append((r.payee_id, r.ai, period))
-    out = pd.DataFrame(rows, columns=["payee_id", "ai", "period"])
-    out["period"] = out["period"].astype(credited.index.levels[2].dtype) if len(credited) else out["period"]
-    out = out.merge(credited.reset_index(), on=["payee_id", "ai", "period"], how="left")
+            rows += [(r.payee_id, r.ai, component, period) for component in COMPONENTS]
+    key = ["payee_id", "ai", "component", "period"]
+    out = pd.DataFrame(rows, columns=key)
+    out = out.merge(credited.reset_index(), on=key, how="left")
     out["credited"] = out["credited"].fillna(0).astype("int64")
-    out = out.sort_values(["payee_id", "ai", "period"])
+    out = out.sort_values(key)
     out["fy"] = fiscal_year(out["period"])
-    out["credited_ytd"] = out.groupby(["payee_id", "ai", "fy"])["credited"].cumsum()
+    out["credited_ytd"] = out.groupby(["payee_id", "ai", "component", "fy"])["credited"].cumsum()
     out["period"] = out["period"].dt.strftime("%Y-%m")
     # a month with two assignments on the plan (left and came back): one row, the later assignment's YTD
-    out = out.groupby(["payee_id", "period"], as_index=False).agg(credited=("credited", "sum"), credited_ytd=("credited_ytd", "last"))
+    out = out.groupby(["payee_id", "component", "period"], as_index=False).agg(
+        credited=("credited", "sum"), credited_ytd=("credited_ytd", "last"))
     # a clawback outside the netting (the payee left the plan, or another fiscal year) in a month without a row:
     # the engine adds a row for it, nothing credited
     window = (reversals["credit_date"] - reversals["orig_date"]).dt.days <= plan.clawback_window_days
     standalone = reversals[window & ~reversals.index.isin(netted.index) & (reversals["period"] <= as_of_period)]
-    extra = standalone[["payee_id"]].assign(period=standalone["period"].dt.strftime("%Y-%m")).drop_duplicates()
-    extra = extra.merge(out[["payee_id", "period"]], how="left", indicator=True)
+    extra = standalone[["payee_id", "component"]].assign(period=standalone["period"].dt.strftime("%Y-%m")).drop_duplicates()
+    extra = extra.merge(out[["payee_id", "component", "period"]], how="left", indicator=True)
     extra = extra[extra["_merge"] == "left_only"].drop(columns="_merge").assign(credited=0, credited_ytd=0)
     out = pd.concat([out, extra], ignore_index=True)
-    return out[["payee_id", "period", *COMPARED]].reset_index(drop=True)
+    return out[["payee_id", "component", "period", *COMPARED]].reset_index(drop=True)
 
 
 def compare_with_payouts(ours: pd.DataFrame, warehouse: Path, examples: int = 3) -> dict:
@@ -271,20 +321,21 @@ def compare_with_payouts(ours: pd.DataFrame, warehouse: Path, examples: int = 3)
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         cols = ", ".join(f"cast({c} * 100 as bigint) as {c}" for c in COMPARED)
-        theirs = con.execute(f"select payee_id, period, {cols} from compensation.payouts where plan_id = ? and component = ?",
-                             [PLAN_ID, COMPONENT]).df()
+        theirs = con.execute(f"select payee_id, component, period, {cols} from compensation.payouts where plan_id = ? "
+                             f"and component in {COMPONENTS}", [PLAN_ID]).df()
     problems = []
-    both = ours.merge(theirs, on=["payee_id", "period"], how="outer", suffixes=("_pandas", "_engine"), indicator=True)
+    keys = ["payee_id", "component", "period"]
+    both = ours.merge(theirs, on=keys, how="outer", suffixes=("_pandas", "_engine"), indicator=True)
     for side, label in (("left_only", "only in pandas"), ("right_only", "only in compensation.payouts")):
         rows = both[both["_merge"] == side]
         if len(rows):
-            problems.append(f"{len(rows)} rows {label}, e.g. {rows[['payee_id', 'period']].head(examples).to_dict('records')}")
+            problems.append(f"{len(rows)} rows {label}, e.g. {rows[keys].head(examples).to_dict('records')}")
     both = both[both["_merge"] == "both"]
     for c in COMPARED:
         bad = both[both[f"{c}_pandas"] != both[f"{c}_engine"]]
         if len(bad):
             problems.append(f"{c}: {len(bad)} of {len(both)} rows differ (cents), e.g. "
-                            f"{bad[['payee_id', 'period', f'{c}_pandas', f'{c}_engine']].head(examples).to_dict('records')}")
+                            f"{bad[[*keys, f'{c}_pandas', f'{c}_engine']].head(examples).to_dict('records')}")
     return {"equal": not problems, "problems": problems, "rows": len(theirs), "subset": SUBSET,
             "credited_cents": int(theirs["credited"].sum()) if len(theirs) else 0}
 

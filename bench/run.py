@@ -1,23 +1,53 @@
 """`make bench`: time the pipeline at several scales of the demo company.
 
-Each scenario runs in a fresh process, several times; the table shows medians.
-Results (with machine and versions) go to bench/results/<timestamp>.json.
-Scenarios, in order on one data dir: generate; nightly_cold (the whole Dagster
-job on an empty warehouse: ingest + validate + dbt build + publish);
-nightly_rerun (the same night again: nothing new to land); then, after the
-warehouse and dlt state are deleted, ingest alone (cold) and dbt build alone;
-then two baselines on the same data:
-  pandas_baseline  funnel_stage_conversion, rep_monthly_kpis and target_vs_actual
-                   computed in pandas from the SQLite sources (bench/baseline_pandas.py);
-                   the run fails unless they equal the marts exactly (bench/compare.py);
-  sql_direct       the SQL dbt compiled, run directly on a copy of the warehouse with
-                   the duckdb API: seeds, models in dependency order, data tests
-                   (bench/sql_direct.py); fails unless the tables equal dbt's;
-then nightly_incremental: one more day of ~1 % new/changed source rows
-(salesops/demo/delta.py, applied untimed) and the nightly job as of that day.
+Each scenario runs in a fresh process (bench/scenario.py), several times; the
+table shows medians. Results (with machine and versions) go to
+bench/results/<timestamp>.json. Scenarios, in order on one data dir:
+
+  generate             the demo company (SQLite CRM / ERP / HR)
+  nightly_cold         the whole Dagster nightly job on an empty warehouse: ingest +
+                       validate + dbt as its 3 ops (dbt_build, dbt_build_planned after
+                       the planning assets, dbt_build_compensated after the commission
+                       engine) + the Python assets + publish
+  nightly_rerun        the same night again: nothing new to land
+  ingest               after the warehouse and dlt state are deleted: ingest alone (cold);
+                       then, untimed, the tables the night's Python assets wrote (schemas
+                       planning, compensation, config: the published plan, the payouts,
+                       the plan and contest config) are copied back from the night's
+                       warehouse, as the dbt sources they are
+  dbt_build            `dbt build` of the whole project in one invocation (all 3 stages)
+  pandas_baseline      funnel_stage_conversion, rep_monthly_kpis and target_vs_actual in
+                       pandas from the SQLite sources (+ the published plan from the
+                       warehouse: bench/baseline_pandas.py); fails unless they equal the
+                       marts exactly (bench/compare.py)
+  sql_direct           the SQL dbt compiled, run directly on a copy of the warehouse with
+                       the duckdb API: seeds, models in dependency order, data tests
+                       (bench/sql_direct.py); fails unless the tables equal dbt's
+  nightly_incremental  one more day of ~1 % new/changed source rows (salesops/demo/delta.py,
+                       applied untimed) and the nightly job as of that day
+  commission           the commission calculation alone on the built warehouse: the plan
+                       tables (config.comp_plan_*), `dbt build` of the crediting chain
+                       (everything upstream of comp_credits, comp_quotas and the HR / CRM
+                       staging views the engine reads), then the engine
+                       (salesops.compensation.close.run_calculation); split into
+                       dbt-crediting and engine seconds
+  pandas_commission    the same calculation as an analyst would write it in pandas from
+                       the SQLite sources + the plan YAMLs (bench/baseline_commission.py),
+                       for a SUBSET: plan AE_2026, component bookings, columns credited
+                       and credited_ytd; fails unless equal to compensation.payouts
+  push_1pct            the quota push (published plan -> CRM forecasting_quota) and the
+                       payroll push (approved period -> payroll input), dry run + apply
+                       each, with ~1 % of the target rows edited since the first push
+                       (bench/push_bench.py; close / approve and the first pushes untimed)
+
 Ratios (printed and in the JSON under "ratios"): dbt_build / sql_direct (the
-framework tax) and pandas_baseline / warehouse, warehouse = the dbt node times
-of the models behind the three marts (run_results.json)."""
+framework tax); pandas_baseline / warehouse, warehouse = the dbt node times of
+the models behind the three marts (run_results.json); incremental / cold night;
+pandas_commission / commission, / its engine part and / its dbt-crediting part.
+
+  python bench/run.py --scales 0.2 --repeat 1 [--keep]     # a quick check (keep the data dirs)
+  python bench/run.py                                       # scales 1 and 10, 3 runs each
+"""
 
 from __future__ import annotations
 
