@@ -5,10 +5,10 @@ demo company's SQLite databases plus the comp plan YAMLs
 exactly (to the cent) with `compensation.payouts` in the warehouse.
 
 SUBSET implemented (what is compared): plan AE_2026, components `bookings` and
-`invoiced_revenue` (owner and split credit), the columns `credited` and
-`credited_ytd` of every payout row (payee x component x period) -- i.e. the whole
-crediting chain of those components from the sources and the engine's netting
-of reversals:
+`invoiced_revenue` (owner and split credit), the columns `credited`,
+`credited_ytd`, `quota_ytd` and `attainment` of every payout row (payee x
+component x period) -- i.e. the whole crediting chain of those components from
+the sources, their quotas, and the engine's netting of reversals and YTD:
   - bookings = won opportunities in their state as of the as-of date (created on
     or before it, not deleted by then, the latest history change), credited on
     the close date (on or before the as-of date); a cancelled order reverses its
@@ -37,13 +37,20 @@ of reversals:
     into the month of the reversal (outside the window: not credited); another
     clawback in a month without a row adds a row with nothing credited;
     credited_ytd is the running sum over the fiscal year of the assignment; a
-    row per component and month of the assignment through the as-of month.
+    row per component and month of the assignment through the as-of month;
+  - quota (comp_quotas): the payee's own monthly target in the published plan
+    (`planning.targets` read from the warehouse: leaves of the version in force,
+    all product lines), or the CRM's all-product forecasting quota where the plan
+    has none for the payee-month, for the months whose plan (the one valid at
+    the month's end, or the as-of date) is AE_2026; at the plan's FX rate, to the
+    cent. quota_ytd = the running sum of the quotas prorated by the days on the
+    assignment in the month; attainment = credited_ytd / quota_ytd, half-up to 6
+    decimals (null while quota_ytd is 0). Money in Decimal.
 
-NOT implemented (not compared): quota_ytd / attainment / earned / earned_ytd /
-paid_before / clawback / draw / net_payable (they need comp_quotas from the
-published plan per product line or the CRM quota, the pay curve with threshold /
-gate / accelerator / cap, the marginal rate table, SPIFs, TI from salaries,
-draws and clawbacks at the original rate), the manager plan's roll-up credit
+NOT implemented (not compared): earned / earned_ytd / paid_before / clawback /
+draw / net_payable (they need the pay curve with threshold / gate / accelerator /
+cap, the marginal rate table, SPIFs, TI from salaries, draws and clawbacks at
+the original rate), the manager plan's roll-up credit
 (HR manager chains) and the overlay plan. Those stay the engine's; extending the
 subset means adding them here and their columns to COMPARED.
 
@@ -56,6 +63,7 @@ import argparse
 import os
 import sys
 import time
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -66,7 +74,8 @@ from sqlalchemy import create_engine
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 PLAN_ID, COMPONENTS = "AE_2026", ("bookings", "invoiced_revenue")
-COMPARED = ["credited", "credited_ytd"]
+COMPARED = ["credited", "credited_ytd", "quota_ytd", "attainment"]
+CENT, MICRO = Decimal("0.01"), Decimal("0.000001")
 SUBSET = f"{PLAN_ID} {' + '.join(COMPONENTS)}: {', '.join(COMPARED)}"
 
 EXPORT = {
@@ -81,6 +90,8 @@ EXPORT = {
                            "order_date, cancelled_date, is_deleted from sales_order", ["order_date", "cancelled_date"]),
     "invoice": ("erp", "select invoice_id, order_id, invoice_type, currency, amount, invoice_date, is_deleted from invoice",
                 ["invoice_date"]),
+    "forecasting_quota": ("crm", "select quota_owner_id, start_date, quota_amount, currency_iso_code, product_family, "
+                                 "is_deleted from forecasting_quota", ["start_date"]),
     "job_assignment": ("hr", "select employee_id, sales_role, job_level, effective_from, effective_to, is_deleted "
                              "from job_assignment", ["effective_from", "effective_to"]),
     "employee": ("hr", "select employee_id, termination_date, is_deleted from employee", ["termination_date"]),
@@ -99,6 +110,9 @@ def read_sources(settings) -> dict:
             engine.dispose()
     frames["won_stages"] = {r["stage_name"] for r in load_standard().stage_rows() if r["is_won"]}
     frames["plans"] = load_plans()
+    from baseline_pandas import read_targets  # the published plan (planning.targets) from the warehouse
+
+    frames["targets"] = read_targets(settings.warehouse)
     return frames
 
 
@@ -286,31 +300,90 @@ def compute(src: dict, settings) -> pd.DataFrame:
                        netted[["payee_id", "ai", "component", "period"]].assign(credit_cents=-netted["credit_cents"].abs())])
     credited = lines.groupby(["payee_id", "ai", "component", "period"])["credit_cents"].sum().rename("credited")
 
-    # ---- rows: every month of each assignment on the plan through the as-of month; YTD by fiscal year
+    # ---- quotas (comp_quotas): the payee's own monthly target of the published plan (version in force,
+    # all product lines), or the CRM's all-product quota where the plan has no target for the payee-month;
+    # the payee's plan = the one valid at the month's end (the as-of date in its month, or the plan's last day)
     as_of_period = as_of.to_period("M")
+    tg = src["targets"]
+    tg = tg[(tg["status"] == "published") & (tg["level"] == "month") & tg["month_start"].notna()].copy()
+    for col in ("month_start", "effective_from"):
+        tg[col] = pd.to_datetime(tg[col])
+    tg = tg[tg["effective_from"].dt.to_period("M").dt.to_timestamp() <= tg["month_start"]]
+    in_force = (tg[["month_start", "plan_id", "version", "effective_from", "published_at"]].drop_duplicates()
+                .sort_values(["month_start", "effective_from", "version", "published_at", "plan_id"], ascending=False)
+                .drop_duplicates("month_start"))[["month_start", "plan_id", "version"]]
+    own = (tg[tg["rep_id"].notna()].merge(in_force, on=["month_start", "plan_id", "version"])
+           .groupby(["rep_id", "month_start", "currency"])["target_amount"].sum().reset_index())
+    fq = _alive(src["forecasting_quota"])
+    crm = (fq[fq["product_family"].isna()].assign(cents=lambda d: (d["quota_amount"] * 100).round().astype("int64"))
+           .groupby(["quota_owner_id", "start_date", "currency_iso_code"])["cents"].sum().reset_index())
+    covered = set(zip(own["rep_id"], own["month_start"], strict=True))
+    quota_cents: dict = {}
+    for rep, m, cur, cents_ in zip(own["rep_id"], own["month_start"], own["currency"], own["target_amount"], strict=True):
+        quota_cents[(rep, m)] = quota_cents.get((rep, m), []) + [(cur, int(cents_))]
+    for rep, m, cur, cents_ in zip(crm["quota_owner_id"], crm["start_date"], crm["currency_iso_code"], crm["cents"],
+                                   strict=True):
+        if (rep, m) not in covered:
+            quota_cents[(rep, m)] = quota_cents.get((rep, m), []) + [(cur, int(cents_))]
+    quotas: dict = {}  # (payee, period) -> quota in plan currency (Decimal, to the cent), for each AE component
+    for payee, g in spans.groupby("payee_id"):
+        for m in pd.period_range(pd.Timestamp(g["lo"].min()).to_period("M"), as_of_period, freq="M"):
+            month_start, month_end = m.to_timestamp().date(), m.to_timestamp(how="end").date()
+            ref = min(month_end, as_of.date())
+            live = g[(g["lo"] <= ref) & (g["hi"] >= month_start)]
+            if live.empty:
+                continue
+            refs = live["hi"].where(live["hi"] < ref, ref)
+            latest = live[refs == refs.max()]
+            if len(latest) != 1 or latest["plan_id"].iloc[0] != PLAN_ID:
+                continue
+            amounts = quota_cents.get((payee, pd.Timestamp(month_start)))
+            if not amounts or any(cur not in rates for cur, _ in amounts):
+                continue
+            total = sum(Decimal(c) / 100 * Decimal(rates[cur].numerator) / Decimal(rates[cur].denominator)
+                        for cur, c in amounts)
+            quotas[(payee, m)] = total.quantize(CENT, rounding=ROUND_HALF_UP)
+
+    # ---- the engine's YTD figures: every month of each assignment on the plan through the as-of month
+    credited_map = {(p, int(ai), comp, per): int(v) for (p, ai, comp, per), v in credited.items()}
     rows = []
     for r in asg[asg["plan_id"] == PLAN_ID].itertuples():
         last = min(pd.Timestamp(r.hi).to_period("M"), as_of_period)
-        for period in pd.period_range(pd.Timestamp(r.lo).to_period("M"), last, freq="M"):
-            rows += [(r.payee_id, r.ai, component, period) for component in COMPONENTS]
-    key = ["payee_id", "ai", "component", "period"]
-    out = pd.DataFrame(rows, columns=key)
-    out = out.merge(credited.reset_index(), on=key, how="left")
-    out["credited"] = out["credited"].fillna(0).astype("int64")
-    out = out.sort_values(key)
-    out["fy"] = fiscal_year(out["period"])
-    out["credited_ytd"] = out.groupby(["payee_id", "ai", "component", "fy"])["credited"].cumsum()
-    out["period"] = out["period"].dt.strftime("%Y-%m")
+        acc: dict = {}
+        fy_prev = None
+        for m in pd.period_range(pd.Timestamp(r.lo).to_period("M"), last, freq="M"):
+            fy = m.year + (1 if fy_start > 1 and m.month >= fy_start else 0)
+            if fy != fy_prev:
+                fy_prev, acc = fy, {c: [Decimal(0), Decimal(0)] for c in COMPONENTS}
+            dim = m.days_in_month
+            lo = max(r.lo, m.to_timestamp().date())
+            hi = min(r.hi, m.to_timestamp(how="end").date())
+            dayfrac = Fraction((hi - lo).days + 1, dim)
+            for comp_name in COMPONENTS:
+                st = acc[comp_name]
+                cents_ = credited_map.get((r.payee_id, r.ai, comp_name, m), 0)
+                st[0] += Decimal(cents_) / 100
+                q = quotas.get((r.payee_id, m))
+                if q is not None:
+                    st[1] += q * (dayfrac.numerator / Decimal(dayfrac.denominator))
+                att = None if st[1] == 0 else (st[0] / st[1]).quantize(MICRO, rounding=ROUND_HALF_UP)
+                rows.append((r.payee_id, comp_name, m.strftime("%Y-%m"), cents_, int(st[0] * 100),
+                             int((st[1] * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)),
+                             None if att is None else int(att * 1_000_000)))
+    out = pd.DataFrame(rows, columns=["payee_id", "component", "period", "credited", "credited_ytd", "quota_ytd",
+                                      "attainment"])
     # a month with two assignments on the plan (left and came back): one row, the later assignment's YTD
-    out = out.groupby(["payee_id", "component", "period"], as_index=False).agg(
-        credited=("credited", "sum"), credited_ytd=("credited_ytd", "last"))
+    out = out.groupby(["payee_id", "component", "period"], as_index=False, sort=False).agg(
+        credited=("credited", "sum"), credited_ytd=("credited_ytd", "last"), quota_ytd=("quota_ytd", "last"),
+        attainment=("attainment", "last"))
     # a clawback outside the netting (the payee left the plan, or another fiscal year) in a month without a row:
     # the engine adds a row for it, nothing credited
     window = (reversals["credit_date"] - reversals["orig_date"]).dt.days <= plan.clawback_window_days
     standalone = reversals[window & ~reversals.index.isin(netted.index) & (reversals["period"] <= as_of_period)]
     extra = standalone[["payee_id", "component"]].assign(period=standalone["period"].dt.strftime("%Y-%m")).drop_duplicates()
     extra = extra.merge(out[["payee_id", "component", "period"]], how="left", indicator=True)
-    extra = extra[extra["_merge"] == "left_only"].drop(columns="_merge").assign(credited=0, credited_ytd=0)
+    extra = extra[extra["_merge"] == "left_only"].drop(columns="_merge").assign(credited=0, credited_ytd=0, quota_ytd=0,
+                                                                                 attainment=None)
     out = pd.concat([out, extra], ignore_index=True)
     return out[["payee_id", "component", "period", *COMPARED]].reset_index(drop=True)
 
@@ -320,7 +393,7 @@ def compare_with_payouts(ours: pd.DataFrame, warehouse: Path, examples: int = 3)
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        cols = ", ".join(f"cast({c} * 100 as bigint) as {c}" for c in COMPARED)
+        cols = ", ".join(f"cast({c} * {1_000_000 if c == 'attainment' else 100} as bigint) as {c}" for c in COMPARED)
         theirs = con.execute(f"select payee_id, component, period, {cols} from compensation.payouts where plan_id = ? "
                              f"and component in {COMPONENTS}", [PLAN_ID]).df()
     problems = []
@@ -332,9 +405,10 @@ def compare_with_payouts(ours: pd.DataFrame, warehouse: Path, examples: int = 3)
             problems.append(f"{len(rows)} rows {label}, e.g. {rows[keys].head(examples).to_dict('records')}")
     both = both[both["_merge"] == "both"]
     for c in COMPARED:
-        bad = both[both[f"{c}_pandas"] != both[f"{c}_engine"]]
+        a, b = both[f"{c}_pandas"].astype("Int64"), both[f"{c}_engine"].astype("Int64")
+        bad = both[~((a == b).fillna(False) | (a.isna() & b.isna()))]
         if len(bad):
-            problems.append(f"{c}: {len(bad)} of {len(both)} rows differ (cents), e.g. "
+            problems.append(f"{c}: {len(bad)} of {len(both)} rows differ (cents; attainment in millionths), e.g. "
                             f"{bad[[*keys, f'{c}_pandas', f'{c}_engine']].head(examples).to_dict('records')}")
     return {"equal": not problems, "problems": problems, "rows": len(theirs), "subset": SUBSET,
             "credited_cents": int(theirs["credited"].sum()) if len(theirs) else 0}
