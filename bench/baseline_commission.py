@@ -74,7 +74,9 @@ from sqlalchemy import create_engine
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 PLAN_ID, COMPONENTS = "AE_2026", ("bookings", "invoiced_revenue")
-COMPARED = ["credited", "credited_ytd", "quota_ytd", "attainment"]
+COMPARED = ["credited", "credited_ytd", "quota_ytd", "attainment", "earned_ytd", "paid_before", "earned", "clawback",
+            "net_payable_before_draw"]
+EXPR = {"net_payable_before_draw": "(net_payable - draw - adjustment)"}  # draws are not implemented here
 CENT, MICRO = Decimal("0.01"), Decimal("0.000001")
 SUBSET = f"{PLAN_ID} {' + '.join(COMPONENTS)}: {', '.join(COMPARED)}"
 
@@ -94,7 +96,8 @@ EXPORT = {
                                  "is_deleted from forecasting_quota", ["start_date"]),
     "job_assignment": ("hr", "select employee_id, sales_role, job_level, effective_from, effective_to, is_deleted "
                              "from job_assignment", ["effective_from", "effective_to"]),
-    "employee": ("hr", "select employee_id, termination_date, is_deleted from employee", ["termination_date"]),
+    "employee": ("hr", "select employee_id, termination_date, base_salary, salary_currency, is_deleted from employee",
+                 ["termination_date"]),
 }
 
 
@@ -344,47 +347,157 @@ def compute(src: dict, settings) -> pd.DataFrame:
                         for cur, c in amounts)
             quotas[(payee, m)] = total.quantize(CENT, rounding=ROUND_HALF_UP)
 
+    # ---- target incentive: percent of the HR base salary at the plan rate (or the plan's amount)
+    ti_plan = plan.target_incentive
+    salary = _alive(src["employee"]).merge(users, left_on="employee_id", right_on="employee_number")
+    salary = salary[salary["base_salary"].notna()]
+    ti_of = {}
+    for payee, base, cur in zip(salary["id"], salary["base_salary"], salary["salary_currency"], strict=True):
+        if ti_plan.amount is not None:
+            ti_of[payee] = ti_plan.amount
+        elif cur in rates:
+            base = Decimal(round(base * 100)) / 100
+            ti_of[payee] = ti_plan.percent_of_base * base * (Decimal(rates[cur].numerator) / Decimal(rates[cur].denominator))
+
+    # ---- SPIFs: a fixed amount per deal credited (owner / split) at or above min_credit, once per payee and deal
+    spif_ytd_add: dict = {}
+    for sp in plan.spifs:
+        hits = originals[(originals["measure"] == sp.measure) & originals["credit_type"].isin(["owner", "split"])
+                         & (originals["credit_cents"] >= int(sp.min_credit * 100))]
+        if sp.source_ids is not None:
+            hits = hits[hits["opportunity_id"].isin(sp.source_ids)]
+        hits = hits.drop_duplicates(["payee_id", "opportunity_id"])
+        for (p_, ai, per), n in hits.groupby(["payee_id", "ai", "period"]).size().items():
+            k = (p_, int(ai), sp.component, per)
+            spif_ytd_add[k] = spif_ytd_add.get(k, Decimal(0)) + sp.amount * n
+
+    def curve(c, a: Decimal) -> Decimal:
+        pts = c.pay_curve
+
+        def f(x: Decimal) -> Decimal:
+            if x <= pts[0].attainment:
+                return pts[0].payout
+            for lo_, hi_ in zip(pts, pts[1:], strict=False):
+                if x <= hi_.attainment:
+                    return lo_.payout + (hi_.payout - lo_.payout) * (x - lo_.attainment) / (hi_.attainment - lo_.attainment)
+            lo_, hi_ = pts[-2], pts[-1]
+            return hi_.payout + (hi_.payout - lo_.payout) * (x - hi_.attainment) / (hi_.attainment - lo_.attainment)
+
+        if not c.accelerators:
+            value = f(a)
+        else:  # the slope above each mark is multiplied
+            marks = [(Decimal(0), Decimal(1))] + [(x.above, x.multiplier) for x in c.accelerators]
+            value = f(Decimal(0))
+            for i, (mark, mult) in enumerate(marks):
+                if a <= mark:
+                    break
+                upto = a if i + 1 == len(marks) else min(a, marks[i + 1][0])
+                value += mult * (f(upto) - f(mark))
+        return min(value, c.cap.factor) if c.cap is not None and c.cap.factor is not None else value
+
+    def table(c, credited_ytd: Decimal, quota_ytd: Decimal, a: Decimal) -> Decimal:
+        if credited_ytd <= 0:
+            return Decimal(0)
+        if c.rate_table.mode == "retro":
+            rate = c.rate_table.tiers[0].rate
+            for t in c.rate_table.tiers:
+                rate = t.rate if a >= t.lower else rate
+            return credited_ytd * rate
+        total = Decimal(0)
+        for t in c.rate_table.tiers:
+            lo_ = t.lower * quota_ytd
+            hi_ = credited_ytd if t.upper is None else min(credited_ytd, t.upper * quota_ytd)
+            total += (hi_ - lo_) * t.rate if hi_ > lo_ else 0
+        return total
+
+    # reversals netted into a month: clawed back at the original credit's rate (earned / credited YTD of its month)
+    netted_by_row: dict = {}
+    for p_, ai, comp_name, per, amt, orig_per in zip(netted["payee_id"], netted["ai"], netted["component"], netted["period"],
+                                                     netted["credit_cents"], netted["orig_period"], strict=True):
+        netted_by_row.setdefault((p_, int(ai), comp_name, per), []).append((abs(int(amt)), orig_per))
+    rate_at: dict = {}
+
     # ---- the engine's YTD figures: every month of each assignment on the plan through the as-of month
+    components = [c for c in plan.components if c.component in COMPONENTS]
     credited_map = {(p, int(ai), comp, per): int(v) for (p, ai, comp, per), v in credited.items()}
     rows = []
     for r in asg[asg["plan_id"] == PLAN_ID].itertuples():
         last = min(pd.Timestamp(r.hi).to_period("M"), as_of_period)
         acc: dict = {}
         fy_prev = None
+        ti = ti_of.get(r.payee_id)
         for m in pd.period_range(pd.Timestamp(r.lo).to_period("M"), last, freq="M"):
             fy = m.year + (1 if fy_start > 1 and m.month >= fy_start else 0)
-            if fy != fy_prev:
-                fy_prev, acc = fy, {c: [Decimal(0), Decimal(0)] for c in COMPONENTS}
+            if fy != fy_prev:  # credited, quota, paid, spif
+                fy_prev, months_ytd = fy, Fraction(0)
+                acc = {c: [Decimal(0), Decimal(0), Decimal(0), Decimal(0)] for c in COMPONENTS}
             dim = m.days_in_month
             lo = max(r.lo, m.to_timestamp().date())
             hi = min(r.hi, m.to_timestamp(how="end").date())
             dayfrac = Fraction((hi - lo).days + 1, dim)
-            for comp_name in COMPONENTS:
-                st = acc[comp_name]
-                cents_ = credited_map.get((r.payee_id, r.ai, comp_name, m), 0)
-                st[0] += Decimal(cents_) / 100
+            months_ytd += dayfrac
+            ti_ytd = None if ti is None else ti * Decimal(months_ytd.numerator) / Decimal(months_ytd.denominator) / 12
+            att = {}
+            for c in components:
+                st = acc[c.component]
+                st[0] += Decimal(credited_map.get((r.payee_id, r.ai, c.component, m), 0)) / 100
                 q = quotas.get((r.payee_id, m))
                 if q is not None:
                     st[1] += q * (dayfrac.numerator / Decimal(dayfrac.denominator))
-                att = None if st[1] == 0 else (st[0] / st[1]).quantize(MICRO, rounding=ROUND_HALF_UP)
-                rows.append((r.payee_id, comp_name, m.strftime("%Y-%m"), cents_, int(st[0] * 100),
-                             int((st[1] * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)),
-                             None if att is None else int(att * 1_000_000)))
+                st[3] += spif_ytd_add.get((r.payee_id, r.ai, c.component, m), 0)
+                att[c.component] = None if st[1] == 0 else st[0] / st[1]
+            for c in components:
+                st, a_c = acc[c.component], att[c.component]
+                raw = Decimal(0)
+                if a_c is not None and ti_ytd is not None:
+                    gate_ok = c.gate is None or (att[c.gate.component] is not None
+                                                 and att[c.gate.component] >= c.gate.min_attainment)
+                    if gate_ok and (c.threshold is None or a_c >= c.threshold):
+                        if c.pay_curve is not None:
+                            raw = ti_ytd * c.weight * curve(c, a_c)
+                        else:
+                            raw = table(c, st[0], st[1], a_c)
+                            if c.cap is not None and c.cap.factor is not None:
+                                raw = min(raw, c.cap.factor * ti_ytd * c.weight)
+                        if c.cap is not None and c.cap.amount is not None:
+                            raw = min(raw, c.cap.amount)
+                earned_ytd = (raw + st[3]).quantize(CENT, rounding=ROUND_HALF_UP)
+                rate_at[(r.payee_id, c.component, m)] = earned_ytd / st[0] if st[0] else Decimal(0)
+                claw = sum(((-Decimal(amt) / 100 * rate_at.get((r.payee_id, c.component, orig), Decimal(0)))
+                            .quantize(CENT, rounding=ROUND_HALF_UP)
+                            for amt, orig in netted_by_row.get((r.payee_id, r.ai, c.component, m), ())), Decimal(0))
+                paid_before = st[2]
+                earned = earned_ytd - paid_before - claw
+                st[2] = earned_ytd
+                a_out = None if a_c is None else a_c.quantize(MICRO, rounding=ROUND_HALF_UP)
+                rows.append((r.payee_id, c.component, m.strftime("%Y-%m"), *(int(x * 100) for x in (
+                    Decimal(credited_map.get((r.payee_id, r.ai, c.component, m), 0)) / 100, st[0],
+                    st[1].quantize(CENT, rounding=ROUND_HALF_UP), earned_ytd, paid_before, earned, claw)),
+                    None if a_out is None else int(a_out * 1_000_000)))
     out = pd.DataFrame(rows, columns=["payee_id", "component", "period", "credited", "credited_ytd", "quota_ytd",
-                                      "attainment"])
+                                      "earned_ytd", "paid_before", "earned", "clawback", "attainment"])
     # a month with two assignments on the plan (left and came back): one row, the later assignment's YTD
     out = out.groupby(["payee_id", "component", "period"], as_index=False, sort=False).agg(
         credited=("credited", "sum"), credited_ytd=("credited_ytd", "last"), quota_ytd=("quota_ytd", "last"),
-        attainment=("attainment", "last"))
-    # a clawback outside the netting (the payee left the plan, or another fiscal year) in a month without a row:
-    # the engine adds a row for it, nothing credited
+        attainment=("attainment", "last"), earned_ytd=("earned_ytd", "last"), paid_before=("paid_before", "last"),
+        earned=("earned", "sum"), clawback=("clawback", "sum"))
+    # a clawback outside the netting (the payee left the plan, or another fiscal year): booked at the original
+    # rate in the month of the reversal, on the row there or on a new row with nothing else
     window = (reversals["credit_date"] - reversals["orig_date"]).dt.days <= plan.clawback_window_days
     standalone = reversals[window & ~reversals.index.isin(netted.index) & (reversals["period"] <= as_of_period)]
-    extra = standalone[["payee_id", "component"]].assign(period=standalone["period"].dt.strftime("%Y-%m")).drop_duplicates()
-    extra = extra.merge(out[["payee_id", "component", "period"]], how="left", indicator=True)
-    extra = extra[extra["_merge"] == "left_only"].drop(columns="_merge").assign(credited=0, credited_ytd=0, quota_ytd=0,
-                                                                                 attainment=None)
-    out = pd.concat([out, extra], ignore_index=True)
+    claws = pd.DataFrame({
+        "payee_id": standalone["payee_id"], "component": standalone["component"],
+        "period": standalone["period"].dt.strftime("%Y-%m"),
+        "standalone": [int(((-Decimal(abs(int(a))) / 100 * rate_at.get((p_, c_, o_), Decimal(0)))
+                            .quantize(CENT, rounding=ROUND_HALF_UP)) * 100)
+                       for p_, c_, o_, a in zip(standalone["payee_id"], standalone["component"], standalone["orig_period"],
+                                                standalone["credit_cents"], strict=True)]})
+    claws = claws.groupby(["payee_id", "component", "period"], as_index=False)["standalone"].sum()
+    out = out.merge(claws, on=["payee_id", "component", "period"], how="outer")
+    for col in ("credited", "credited_ytd", "quota_ytd", "earned_ytd", "paid_before", "earned", "clawback", "standalone"):
+        out[col] = out[col].fillna(0).astype("int64")
+    out["clawback"] += out.pop("standalone")
+    out["net_payable_before_draw"] = out["earned"] + out["clawback"]  # + adjustment (none without closed periods)
     return out[["payee_id", "component", "period", *COMPARED]].reset_index(drop=True)
 
 
@@ -393,7 +506,8 @@ def compare_with_payouts(ours: pd.DataFrame, warehouse: Path, examples: int = 3)
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        cols = ", ".join(f"cast({c} * {1_000_000 if c == 'attainment' else 100} as bigint) as {c}" for c in COMPARED)
+        cols = ", ".join(f"cast({EXPR.get(c, c)} * {1_000_000 if c == 'attainment' else 100} as bigint) as {c}"
+                         for c in COMPARED)
         theirs = con.execute(f"select payee_id, component, period, {cols} from compensation.payouts where plan_id = ? "
                              f"and component in {COMPONENTS}", [PLAN_ID]).df()
     problems = []
