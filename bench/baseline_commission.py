@@ -4,11 +4,12 @@ demo company's SQLite databases plus the comp plan YAMLs
 (config/compensation/plans/*, loaded with salesops.compensation.plans), compared
 exactly (to the cent) with `compensation.payouts` in the warehouse.
 
-SUBSET implemented (what is compared): plan AE_2026, components `bookings` and
-`invoiced_revenue` (owner and split credit), the columns `credited`,
-`credited_ytd`, `quota_ytd` and `attainment` of every payout row (payee x
-component x period) -- i.e. the whole crediting chain of those components from
-the sources, their quotas, and the engine's netting of reversals and YTD:
+SUBSET implemented (what is compared): the account executives' plan AE_2026
+(components `bookings` and `invoiced_revenue`, owner and split credit), every
+payout row (payee x component x period) and the columns credited,
+credited_ytd, quota_ytd, attainment, earned_ytd, paid_before, earned, clawback,
+draw, draw_balance and net_payable -- i.e. the whole crediting chain of those
+components from the sources, their quotas, and the engine's rules:
   - bookings = won opportunities in their state as of the as-of date (created on
     or before it, not deleted by then, the latest history change), credited on
     the close date (on or before the as-of date); a cancelled order reverses its
@@ -45,14 +46,31 @@ the sources, their quotas, and the engine's netting of reversals and YTD:
     the month's end, or the as-of date) is AE_2026; at the plan's FX rate, to the
     cent. quota_ytd = the running sum of the quotas prorated by the days on the
     assignment in the month; attainment = credited_ytd / quota_ytd, half-up to 6
-    decimals (null while quota_ytd is 0). Money in Decimal.
+    decimals (null while quota_ytd is 0). Money in Decimal;
+  - earnings: TI = percent of the HR base salary at the plan rate, TI YTD = TI x
+    months on the plan this fiscal year (day fractions) / 12; a curve component
+    earns TI YTD x weight x the curve (linear between points, the last slope
+    beyond, the slope multiplied above each accelerator, capped) if its
+    attainment reaches the threshold and the gate component's attainment the
+    gate; a table component earns by its tiers (marginal: each slice at its rate;
+    retro), capped at factor x TI YTD x weight; SPIFs per deal credited at or above
+    min_credit, added uncapped; earned_ytd rounded half-up to the cent;
+    earned = earned_ytd - paid_before - the clawbacks netted this month; a clawback =
+    -|reversed amount| x earned_ytd / credited_ytd of the original's month, to the
+    cent; a clawback outside the netting (another fiscal year or assignment) stands
+    alone in the reversal's month;
+  - draws: a new hire's guarantee in the first months (prorated by days), the
+    recoverable balance repaid from later positive pay (at most recovery_share),
+    on the payee's first component row; net_payable = earned + clawback + draw.
 
-NOT implemented (not compared): earned / earned_ytd / paid_before / clawback /
-draw / net_payable (they need the pay curve with threshold / gate / accelerator /
-cap, the marginal rate table, SPIFs, TI from salaries, draws and clawbacks at
-the original rate), the manager plan's roll-up credit
-(HR manager chains) and the overlay plan. Those stay the engine's; extending the
-subset means adding them here and their columns to COMPARED.
+NOT implemented (not compared): the manager plan MGR_2026 (roll-up credit up the
+HR manager chains, quarterly payouts) and the overlay plan OVL_2026 (overlay
+credit, retro table, annual cap); closed periods and prior-period adjustments
+(`adjustment`: the bench compares before any period is closed, when it is 0);
+the engine's exceptions (a payee with one is held back: the comparison then
+fails). A payee who also has rows of another plan gets the draw computed from
+the AE rows' pay only (the engine counts all the payee's rows of the month).
+Extending the subset means adding those here and their plans to the comparison.
 
 Run alone:  python bench/baseline_commission.py --data-dir <data dir with a built warehouse>
 """
@@ -75,8 +93,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 PLAN_ID, COMPONENTS = "AE_2026", ("bookings", "invoiced_revenue")
 COMPARED = ["credited", "credited_ytd", "quota_ytd", "attainment", "earned_ytd", "paid_before", "earned", "clawback",
-            "net_payable_before_draw"]
-EXPR = {"net_payable_before_draw": "(net_payable - draw - adjustment)"}  # draws are not implemented here
+            "draw", "draw_balance", "net_payable"]
+EXPR: dict[str, str] = {}  # column -> SQL expression on compensation.payouts (default: the column)
 CENT, MICRO = Decimal("0.01"), Decimal("0.000001")
 SUBSET = f"{PLAN_ID} {' + '.join(COMPONENTS)}: {', '.join(COMPARED)}"
 
@@ -96,8 +114,8 @@ EXPORT = {
                                  "is_deleted from forecasting_quota", ["start_date"]),
     "job_assignment": ("hr", "select employee_id, sales_role, job_level, effective_from, effective_to, is_deleted "
                              "from job_assignment", ["effective_from", "effective_to"]),
-    "employee": ("hr", "select employee_id, termination_date, base_salary, salary_currency, is_deleted from employee",
-                 ["termination_date"]),
+    "employee": ("hr", "select employee_id, hire_date, termination_date, base_salary, salary_currency, is_deleted "
+                       "from employee", ["hire_date", "termination_date"]),
 }
 
 
@@ -498,6 +516,48 @@ def compute(src: dict, settings) -> pd.DataFrame:
         out[col] = out[col].fillna(0).astype("int64")
     out["clawback"] += out.pop("standalone")
     out["net_payable_before_draw"] = out["earned"] + out["clawback"]  # + adjustment (none without closed periods)
+
+    # ---- draws (payee level, on the payee's first component row of the month): in the first months after
+    # the hire a guarantee (prorated by days in the first month) tops the pay up; a recoverable draw builds a
+    # balance that later positive pay repays, at most recovery_share of the month's pay
+    hires = _alive(src["employee"]).merge(users, left_on="employee_id", right_on="employee_number").set_index("id")["hire_date"]
+    out["draw"] = 0
+    out["draw_balance"] = 0
+    first_component = COMPONENTS[0]
+    if plan.draws:
+        d = plan.draws[0]
+        pay = out.groupby(["payee_id", "period"])["net_payable_before_draw"].sum()
+        for payee, g in asg[asg["plan_id"] == PLAN_ID].groupby("payee_id"):
+            hire = hires.get(payee)
+            hire = None if hire is None or pd.isna(hire) else hire.date()
+            balance = 0
+            for period in sorted(pay.loc[payee].index) if payee in pay.index.get_level_values(0) else []:
+                m = pd.Period(period, "M")
+                month_first, month_last = m.to_timestamp().date(), m.to_timestamp(how="end").date()
+                guarantee = None
+                for a in g.itertuples():
+                    start = max(a.lo, hire) if hire else a.lo
+                    if d.new_hires_only and (hire is None or hire < plan.effective_from):
+                        continue
+                    k = (m.year * 12 + m.month) - (start.year * 12 + start.month)
+                    if 0 <= k < d.months:
+                        lo, hi = max(start, month_first), min(a.hi, month_last)
+                        if hi >= lo:
+                            guarantee = int((d.amount * Decimal((hi - lo).days + 1) / m.days_in_month * 100)
+                                            .quantize(Decimal(1), rounding=ROUND_HALF_UP))
+                p_ = int(pay.loc[(payee, period)])
+                draw = 0
+                if guarantee is not None:
+                    draw = max(0, guarantee - p_)
+                    if d.type == "recoverable":
+                        balance += draw
+                elif balance > 0 and p_ > 0:
+                    draw = -min(balance, int((Decimal(p_) * d.recovery_share).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+                    balance += draw
+                at = (out["payee_id"] == payee) & (out["period"] == period) & (out["component"] == first_component)
+                out.loc[at, "draw"] = draw
+                out.loc[at, "draw_balance"] = balance
+    out["net_payable"] = out["net_payable_before_draw"] + out["draw"]
     return out[["payee_id", "component", "period", *COMPARED]].reset_index(drop=True)
 
 
