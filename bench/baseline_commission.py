@@ -96,7 +96,7 @@ COMPARED = ["credited", "credited_ytd", "quota_ytd", "attainment", "earned_ytd",
             "draw", "draw_balance", "net_payable"]
 EXPR: dict[str, str] = {}  # column -> SQL expression on compensation.payouts (default: the column)
 CENT, MICRO = Decimal("0.01"), Decimal("0.000001")
-SUBSET = f"{PLAN_ID} {' + '.join(COMPONENTS)}: {', '.join(COMPARED)}"
+SUBSET = f"plan {PLAN_ID} ({' + '.join(COMPONENTS)}), {len(COMPARED)} payout columns"
 
 EXPORT = {
     "opportunity": ("crm", "select id, owner_id, currency_iso_code, created_date, system_modstamp, is_deleted from opportunity",

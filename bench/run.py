@@ -32,9 +32,11 @@ bench/results/<timestamp>.json. Scenarios, in order on one data dir:
                        (salesops.compensation.close.run_calculation); split into
                        dbt-crediting and engine seconds
   pandas_commission    the same calculation as an analyst would write it in pandas from
-                       the SQLite sources + the plan YAMLs (bench/baseline_commission.py),
-                       for a SUBSET: plan AE_2026, component bookings, columns credited
-                       and credited_ytd; fails unless equal to compensation.payouts
+                       the SQLite sources + the plan YAMLs + the published plan
+                       (bench/baseline_commission.py), for a SUBSET: the AE_2026 plan
+                       (bookings + invoiced_revenue: credits, quotas, curve / table,
+                       SPIFs, clawbacks, draws; not the manager and overlay plans); fails
+                       unless its payout rows equal compensation.payouts to the cent
   push_1pct            the quota push (published plan -> CRM forecasting_quota) and the
                        payroll push (approved period -> payroll input), dry run + apply
                        each, with ~1 % of the target rows edited since the first push
