@@ -269,7 +269,7 @@ def compute(src: dict, settings) -> pd.DataFrame:
     # the crediting: the one plan of the payee on the crediting date
     on_date = alloc[["payee_id", "crediting_date"]].drop_duplicates().merge(spans, on="payee_id")
     on_date = on_date[(on_date["crediting_date"].dt.date >= on_date["lo"]) & (on_date["crediting_date"].dt.date <= on_date["hi"])]
-    one_plan = on_date.groupby(["payee_id", "crediting_date"]).filter(lambda g: len(g) == 1)
+    one_plan = on_date[on_date.groupby(["payee_id", "crediting_date"])["plan_id"].transform("size") == 1]
     credits = alloc.merge(one_plan[["payee_id", "crediting_date", "plan_id"]], on=["payee_id", "crediting_date"])
     by_measure = {c.measure: c for c in plan.components if c.component in COMPONENTS}
     credits = credits[credits["plan_id"] == PLAN_ID]
