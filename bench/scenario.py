@@ -135,7 +135,8 @@ def main() -> None:
                 raise SystemExit("pandas baseline differs from the marts:\n" + "\n".join(report["problems"]))
             return {"comparison": report}
     elif a.scenario == "commission":
-        from dbt.cli.main import dbtRunner
+        import subprocess
+
         from sql_direct import dbt_dirs
 
         from salesops.compensation.close import run_calculation
@@ -145,17 +146,18 @@ def main() -> None:
         from salesops.transform import dbt_build_args, dbt_env
 
         target, logs = dbt_dirs(settings.data_dir)
-        os.environ.update({**dbt_env(settings), "DBT_TARGET_PATH": str(target / "commission"), "DBT_LOG_PATH": str(logs)})
-        cwd = os.getcwd()
-        os.chdir(DBT_PROJECT_DIR)
         t_plans = time.perf_counter()
         plans = load_plans()
         write_plan_tables(settings, plans)  # the comp_plans asset: config.comp_plan_* (read by the crediting marts)
         t_dbt = time.perf_counter()
-        res = dbtRunner().invoke([*dbt_build_args(settings, resolve_as_of(settings), select=CREDITING_SELECT), "--quiet"])
-        if not res.success:
-            raise SystemExit(f"dbt build of the crediting chain failed: {res.exception}")
-        os.chdir(cwd)
+        # dbt in its own process, as the nightly's dbt ops run it (dbt-duckdb keeps the warehouse open in its process)
+        res = subprocess.run([str(Path(sys.executable).parent / "dbt"),
+                              *dbt_build_args(settings, resolve_as_of(settings), select=CREDITING_SELECT), "--quiet",
+                              "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                              "--target-path", str(target / "commission"), "--log-path", str(logs)],
+                             env={**os.environ, **dbt_env(settings)}, capture_output=True, text=True)
+        if res.returncode:
+            raise SystemExit(f"dbt build of the crediting chain failed:\n{res.stdout[-3000:]}{res.stderr[-3000:]}")
         t_engine, c_engine = time.perf_counter(), time.process_time()
         result = run_calculation(settings, plans=plans)  # the compensation_payouts asset
         extra["plans_seconds"] = t_dbt - t_plans
