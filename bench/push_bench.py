@@ -14,8 +14,11 @@ Untimed set-up, what a user does first:
   3. ~1 % drift in both targets: every 100th pushed row (at least one) edited by
      hand in the CRM / payroll system (amount + 100.00), as happens between pushes.
 Timed: per target a dry run and an apply (the diff finds the ~1 % edited rows
-and restores them), then the apply's rerun must change nothing (checked, untimed).
-Reported: rows considered (pushed records) and changed, per push.
+and restores them), each with the CLI's gate check (the latest nightly run in
+the Dagster instance: most of the time at small scales); then the apply's rerun
+must change nothing (checked, untimed). Reported: rows considered (pushed
+records) and changed, and each push's own seconds (records + diff + send +
+audit log, without the gate).
 
 Run alone:  python bench/push_bench.py --data-dir <data dir after a nightly run>
 """
@@ -60,13 +63,15 @@ def drift(url: str, table: str, key_sql: str, amount_col: str, keys: list[str]) 
     """Edit every 100th of the given keys (at least one) in the target: amount + 100.00."""
     chosen = sorted(keys)[::100] or sorted(keys)[:1]
     engine = sa.create_engine(url)
+    edited = 0
     try:
         with engine.begin() as conn:
             for k in chosen:
-                conn.execute(sa.text(f"update {table} set {amount_col} = {amount_col} + 100 where {key_sql} = :k"), {"k": k})
+                edited += conn.execute(sa.text(f"update {table} set {amount_col} = {amount_col} + 100 where {key_sql} = :k"),
+                                       {"k": k}).rowcount
     finally:
         engine.dispose()
-    return len(chosen)
+    return edited
 
 
 def run(settings) -> dict:
@@ -80,8 +85,9 @@ def run(settings) -> dict:
     first_q = push_quotas(settings, nightly, apply=True)
     first_p = push_payroll(settings, nightly, period=period, apply=True)
     out["first_quotas"], out["first_payroll"] = _counts(first_q), _counts(first_p)
-    q_keys = [r.key for r in first_q.rows if r.action != "reject"]
-    p_keys = [r.key for r in first_p.rows if r.action != "reject"]
+    # rows the first pushes wrote (a zero payroll line the target does not hold is not sent)
+    q_keys = [r.key for r in first_q.rows if r.action in ("insert", "update")]
+    p_keys = [r.key for r in first_p.rows if r.action in ("insert", "update")]
     quota_key_sql = ("quota_owner_id || ':' || substr(start_date, 1, 10) || ':' || coalesce(product_family, '')")
     out["drifted_quotas"] = drift(crm_writeback_url(settings), "forecasting_quota", quota_key_sql, "quota_amount", q_keys)
     out["drifted_payroll"] = drift(payroll_url(settings), "payroll_input", "input_id", "amount", p_keys)
