@@ -140,7 +140,7 @@ def bench_scale(scale: float, repeat: int, keep: bool = False) -> dict:
                     night.unlink()
                 r["warehouse_mb"] = warehouse_mb(data_dir)
                 runs[s].append(r)
-                print(f"  scale {scale:g} {s:<15} {r['wall_s']:7.1f}s  {r['peak_rss_mb']:7.0f} MB", flush=True)
+                print(f"  scale {scale:g} {s:<19} {r['wall_s']:7.1f}s  {r['peak_rss_mb']:7.0f} MB", flush=True)
         finally:
             if keep:
                 print(f"  kept {data_dir}", flush=True)
@@ -202,25 +202,12 @@ def ratios(scen: dict) -> dict:
     }
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--scales", type=float, nargs="+", default=[1, 10])
-    p.add_argument("--repeat", type=int, default=3)
-    p.add_argument("--keep", action="store_true", help="keep the data dirs (their paths are printed)")
-    a = p.parse_args()
-    ensure_dbt_manifest()
-    results = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
-               "versions": {pkg: version(pkg) for pkg in ("dagster", "dbt-core", "dbt-duckdb", "duckdb", "dlt",
-                                                          "great-expectations", "pandas", "sqlalchemy")},
-               "repeat": a.repeat, "scales": {}, "ratios": {}}
-    for scale in a.scales:
-        print(f"scale {scale:g} ({a.repeat} runs)", flush=True)
-        results["scales"][str(scale)] = scen = bench_scale(scale, a.repeat, a.keep)
-        results["ratios"][str(scale)] = ratios(scen)
-    print(f"\n{'scale':>5} {'scenario':<15} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'duckdb MB':>9}")
+def summary(results: dict) -> None:
+    """The table of medians and the ratios, per scale."""
+    print(f"\n{'scale':>5} {'scenario':<19} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'duckdb MB':>9}")
     for scale, scen in results["scales"].items():
         for s, r in scen.items():
-            print(f"{float(scale):>5g} {s:<15} {r['median_wall_s']:>8.1f} {r['median_cpu_s']:>8.1f} "
+            print(f"{float(scale):>5g} {s:<19} {r['median_wall_s']:>8.1f} {r['median_cpu_s']:>8.1f} "
                   f"{r['median_peak_rss_mb']:>8.0f} {r['warehouse_mb']:>9.1f}")
         d = scen["dbt_build"]["runs"][-1]
         slowest = ", ".join(f"{k.split('.')[-1]} {v:.1f}s" for k, v in d["slowest"][:3])
@@ -257,9 +244,31 @@ def main() -> None:
                            for k in ("quotas_dry_run", "quotas_apply", "payroll_dry_run", "payroll_apply"))
         print(f"      push_1pct (period {pu['period']}): {q['push_1pct_s']:.2f}s: {pushes}; first pushes: quotas "
               f"{pu['first_quotas']['seconds']:.2f}s, payroll {pu['first_payroll']['seconds']:.2f}s")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--scales", type=float, nargs="+", default=[1, 10])
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--keep", action="store_true", help="keep the data dirs (their paths are printed)")
+    p.add_argument("--summary", type=Path, help="print the summary of a results JSON and exit")
+    a = p.parse_args()
+    if a.summary:
+        summary(json.loads(a.summary.read_text()))
+        return
+    ensure_dbt_manifest()
+    results = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
+               "versions": {pkg: version(pkg) for pkg in ("dagster", "dbt-core", "dbt-duckdb", "duckdb", "dlt",
+                                                          "great-expectations", "pandas", "sqlalchemy")},
+               "repeat": a.repeat, "scales": {}, "ratios": {}}
+    for scale in a.scales:
+        print(f"scale {scale:g} ({a.repeat} runs)", flush=True)
+        results["scales"][str(scale)] = scen = bench_scale(scale, a.repeat, a.keep)
+        results["ratios"][str(scale)] = ratios(scen)
     out = HERE / "results" / f"{time.strftime('%Y%m%dT%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
+    summary(results)
     print(f"\nwritten {out}")
 
 
