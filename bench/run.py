@@ -132,12 +132,15 @@ def bench_scale(scale: float, repeat: int, keep: bool = False) -> dict:
                 if s == "ingest":  # start the pieces from an empty warehouse again
                     night = data_dir / "night.duckdb"
                     shutil.copy(data_dir / "warehouse" / "salesops.duckdb", night)
+                    if (data_dir / "warehouse" / "salesops.duckdb.wal").exists():
+                        shutil.copy(data_dir / "warehouse" / "salesops.duckdb.wal", night.with_suffix(".duckdb.wal"))
                     shutil.rmtree(data_dir / "warehouse", ignore_errors=True)
                     shutil.rmtree(data_dir / "dlt", ignore_errors=True)
                 r = run_scenario(s, scale, data_dir)
                 if s == "ingest":  # untimed: the Python assets' tables of the night, so dbt builds every model
                     restore_python_tables(night, data_dir / "warehouse" / "salesops.duckdb")
                     night.unlink()
+                    night.with_suffix(".duckdb.wal").unlink(missing_ok=True)
                 r["warehouse_mb"] = warehouse_mb(data_dir)
                 runs[s].append(r)
                 print(f"  scale {scale:g} {s:<19} {r['wall_s']:7.1f}s  {r['peak_rss_mb']:7.0f} MB", flush=True)
