@@ -2,7 +2,9 @@
 wall seconds, CPU seconds and peak RSS (this process and its children) of the
 timed work, plus scenario details. Checks that follow the timed work (the
 comparisons of the baselines with the marts) are not timed; a failed check
-exits non-zero."""
+exits non-zero. `commission` reports its dbt-crediting and engine seconds
+separately; `push_1pct` (bench/push_bench.py) times the pushes alone (close /
+approve and the first pushes are its untimed set-up). See bench/run.py."""
 
 from __future__ import annotations
 
