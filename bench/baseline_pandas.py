@@ -11,6 +11,16 @@ analyst would in pandas, from an export of the demo company's SQLite databases
                            year-to-date quota / bookings / attainment / gap
                            (not the hierarchy columns: team, region, manager ...)
 
+The quota of target_vs_actual is the published plan: the leaf rows (level 'month')
+of the target ledger the nightly's planning asset wrote to `planning.targets`, read
+from the warehouse (what an analyst would do with the published plan), with the
+version-in-force rule: for each month, among the published versions with leaf rows
+for it that are effective in or before it, the latest effective_from, then the
+highest version, then the latest published_at, then plan_id; a month no version
+covers falls back to the CRM's all-product forecasting quota. Leaves without a rep
+(a new hire's unramped share held at the manager) are not a rep's quota. A rep x
+month with a quota but no activity is a row too (bookings 0).
+
 The rules are those of the dbt models (read there for the why):
   - state as of a date: opportunities created on or before it and not deleted by then;
     history changes recorded on or before it and not deleted by then; dates are
@@ -60,7 +70,9 @@ EXPORT = {
 }
 
 
-def read_sources(demo_dir: Path) -> dict[str, pd.DataFrame]:
+def read_sources(demo_dir: Path, warehouse: Path | None = None) -> dict[str, pd.DataFrame]:
+    """The demo's SQLite tables, the funnel standard and (from the warehouse, if given and
+    written) the published target ledger `planning.targets`."""
     engines = {db: create_engine(f"sqlite:///{demo_dir / f'{db}.db'}") for db in ("crm", "erp", "hr")}
     try:
         frames = {name: pd.read_sql(sql, engines[db], parse_dates=dates) for name, (db, sql, dates) in EXPORT.items()}
@@ -72,7 +84,29 @@ def read_sources(demo_dir: Path) -> dict[str, pd.DataFrame]:
     frames["funnel_stages"] = pd.DataFrame(
         [{**r, "default_probability": float(r["default_probability"])} for r in load_standard().stage_rows()]
     )
+    frames["targets"] = read_targets(warehouse)
     return frames
+
+
+TARGET_COLUMNS = ["plan_id", "version", "status", "effective_from", "published_at", "level", "rep_id", "product_line",
+                  "month_start", "target_amount", "currency"]
+
+
+def read_targets(warehouse: Path | None) -> pd.DataFrame:
+    """planning.targets (the published plan), empty if there is none."""
+    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in TARGET_COLUMNS})
+    if warehouse is None or not Path(warehouse).exists():
+        return empty
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        exists = con.execute("select count(*) from information_schema.tables where table_schema = 'planning' "
+                             "and table_name = 'targets'").fetchone()[0]
+        if not exists:
+            return empty
+        # amounts as integer cents (exact), dates as timestamps
+        return con.execute(f"select {', '.join(c for c in TARGET_COLUMNS if c != 'target_amount')}, "
+                           "cast(target_amount * 100 as bigint) as target_amount from planning.targets").df()
 
 
 # ---------------------------------------------------------------- helpers
@@ -274,11 +308,40 @@ def compute(src: dict[str, pd.DataFrame], as_of: date, *, fiscal_year_start_mont
     kpis = kpis.drop(columns="lost_amount")
 
     # ---- target_vs_actual
-    quota_x_rate = cents(quotas["quota_amount"]) * rate_micro(quotas["currency_iso_code"], quotas["start_date"])
-    quota = (quotas.assign(quota=quota_x_rate).groupby(["quota_owner_id", "start_date"])["quota"].sum(min_count=1)
-             .rename_axis(key).reset_index())
-    quota["quota"] = round_div(quota["quota"], 1_000_000)
-    tva = kpis[["user_id", "user_name", "month_start", "bookings", "is_known_user", "is_partial_month"]].merge(quota, on=key, how="left")
+    # the published plan's leaves, by the version in force on each month
+    tg = src["targets"]
+    tg = tg[(tg["status"] == "published") & (tg["level"] == "month") & tg["month_start"].notna()].copy()
+    for col in ("month_start", "effective_from"):
+        tg[col] = pd.to_datetime(tg[col])
+    tg = tg[month(tg["effective_from"]) <= tg["month_start"]]
+    in_force = (tg[["month_start", "plan_id", "version", "effective_from", "published_at"]].drop_duplicates()
+                .sort_values(["month_start", "effective_from", "version", "published_at", "plan_id"], ascending=False)
+                .drop_duplicates("month_start"))[["month_start", "plan_id", "version"]]
+    leaves = tg[tg["rep_id"].notna()].merge(in_force, on=["month_start", "plan_id", "version"])
+    leaves = leaves.assign(product_line=leaves["product_line"].fillna("(all products)"),
+                           amount_x_rate=leaves["target_amount"].astype("Int64")
+                           * rate_micro(leaves["currency"], leaves["month_start"].clip(upper=as_of_month)))
+    ledger = leaves.groupby(["rep_id", "product_line", "month_start"])["amount_x_rate"].sum(min_count=1).reset_index()
+    # the CRM's all-product quotas where no published version covers the month
+    crm = quotas[quotas["quota_owner_id"].notna() & ~quotas["start_date"].isin(in_force["month_start"])]
+    crm = crm.assign(amount_x_rate=cents(crm["quota_amount"])
+                     * rate_micro(crm["currency_iso_code"], crm["start_date"].clip(upper=as_of_month)))
+    crm = (crm.groupby(["quota_owner_id", "start_date"])["amount_x_rate"].sum(min_count=1).rename_axis(["rep_id", "month_start"])
+           .reset_index().assign(product_line="(all products)"))
+    resolved = pd.concat([ledger, crm], ignore_index=True)
+    resolved["quota"] = round_div(resolved["amount_x_rate"], 1_000_000)  # to the cent per rep x product line x month
+    resolved = resolved[resolved["month_start"] <= as_of_month]
+    quota = resolved.groupby(["rep_id", "month_start"])["quota"].sum(min_count=1).rename_axis(key).reset_index()
+    # rep x month: any month with activity (rep_monthly_kpis) or a quota
+    tva = kpis[["user_id", "user_name", "month_start", "bookings", "is_known_user", "is_partial_month"]].merge(
+        quota, on=key, how="outer")
+    names = users[["id", "name"]].rename(columns={"id": "user_id", "name": "rep_name"})
+    names = names[users["employee_number"].isin(employees["employee_id"]).to_numpy()]
+    tva = tva.merge(names, on="user_id", how="left")
+    tva["user_name"] = tva["user_name"].fillna(tva["rep_name"])
+    tva["is_known_user"] = tva["is_known_user"].fillna(True).astype(bool)
+    tva["is_partial_month"] = (tva["month_start"] == as_of_month) & (as_of_month + pd.offsets.MonthEnd(1) > as_of)
+    tva["bookings"] = tva["bookings"].fillna(0).astype("Int64")
     calendar_month = tva["month_start"].dt.month
     tva["fiscal_month"] = (calendar_month - fiscal_year_start_month + 12) % 12 + 1
     tva["fiscal_year"] = tva["month_start"].dt.year + ((fiscal_year_start_month > 1) & (calendar_month >= fiscal_year_start_month))
@@ -294,5 +357,6 @@ def compute(src: dict[str, pd.DataFrame], as_of: date, *, fiscal_year_start_mont
     tva["ytd_attainment"] = ratio(tva["ytd_bookings"], tva["ytd_quota"])
     tva["ytd_gap"] = tva["ytd_quota"] - tva["ytd_bookings"]
     tva["has_quota"] = tva["quota"].notna()
+    tva = tva.drop(columns="rep_name")
 
     return {"funnel_stage_conversion": funnel, "rep_monthly_kpis": kpis, "target_vs_actual": tva}

@@ -119,7 +119,7 @@ def main() -> None:
 
     settings = get_settings()
     t0 = time.perf_counter()
-    sources = baseline_pandas.read_sources(settings.demo_dir)
+    sources = baseline_pandas.read_sources(settings.demo_dir, settings.warehouse)
     t1 = time.perf_counter()
     outputs = baseline_pandas.compute(sources, resolve_as_of(settings), fiscal_year_start_month=settings.fiscal_year_start_month,
                                       timezone=settings.timezone, reporting_currency=settings.reporting_currency)

@@ -2,7 +2,9 @@
 wall seconds, CPU seconds and peak RSS (this process and its children) of the
 timed work, plus scenario details. Checks that follow the timed work (the
 comparisons of the baselines with the marts) are not timed; a failed check
-exits non-zero."""
+exits non-zero. `commission` reports its dbt-crediting and engine seconds
+separately; `push_1pct` (bench/push_bench.py) times the pushes alone (close /
+approve and the first pushes are its untimed set-up). See bench/run.py."""
 
 from __future__ import annotations
 
@@ -16,7 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SCENARIOS = ["generate", "ingest", "dbt_build", "nightly", "nightly_incremental", "pandas_baseline", "sql_direct"]
+SCENARIOS = ["generate", "ingest", "dbt_build", "nightly", "nightly_incremental", "pandas_baseline", "sql_direct",
+             "commission", "pandas_commission", "push_1pct"]
+# what the compensation engine reads (salesops/compensation/close.py load_inputs) and everything upstream
+CREDITING_SELECT = ("+comp_credits +comp_quotas +stg_hr__job_assignments +stg_crm__users +stg_hr__employees "
+                    "+stg_hr__employee_salaries")
 
 
 def dbt_build_details(target: Path) -> dict:
@@ -115,7 +121,7 @@ def main() -> None:
 
         as_of = resolve_as_of(settings)
         t_read = time.perf_counter()
-        sources = baseline_pandas.read_sources(settings.demo_dir)
+        sources = baseline_pandas.read_sources(settings.demo_dir, settings.warehouse)
         t_compute = time.perf_counter()
         outputs = baseline_pandas.compute(sources, as_of, fiscal_year_start_month=settings.fiscal_year_start_month,
                                           timezone=settings.timezone, reporting_currency=settings.reporting_currency)
@@ -130,6 +136,71 @@ def main() -> None:
             if not report["equal"]:
                 raise SystemExit("pandas baseline differs from the marts:\n" + "\n".join(report["problems"]))
             return {"comparison": report}
+    elif a.scenario == "commission":
+        import subprocess
+
+        from sql_direct import dbt_dirs
+
+        from salesops.compensation.close import run_calculation
+        from salesops.compensation.plans import load_plans, write_plan_tables
+        from salesops.paths import DBT_PROJECT_DIR
+        from salesops.settings import resolve_as_of
+        from salesops.transform import dbt_build_args, dbt_env
+
+        target, logs = dbt_dirs(settings.data_dir)
+        t_plans = time.perf_counter()
+        plans = load_plans()
+        write_plan_tables(settings, plans)  # the comp_plans asset: config.comp_plan_* (read by the crediting marts)
+        t_dbt = time.perf_counter()
+        # dbt in its own process, as the nightly's dbt ops run it (dbt-duckdb keeps the warehouse open in its process)
+        res = subprocess.run([str(Path(sys.executable).parent / "dbt"),
+                              *dbt_build_args(settings, resolve_as_of(settings), select=CREDITING_SELECT), "--quiet",
+                              "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                              "--target-path", str(target / "commission"), "--log-path", str(logs)],
+                             env={**os.environ, **dbt_env(settings)}, capture_output=True, text=True)
+        if res.returncode:
+            raise SystemExit(f"dbt build of the crediting chain failed:\n{res.stdout[-3000:]}{res.stderr[-3000:]}")
+        t_engine, c_engine = time.perf_counter(), time.process_time()
+        result = run_calculation(settings, plans=plans)  # the compensation_payouts asset
+        extra["plans_seconds"] = t_dbt - t_plans
+        extra["dbt_crediting_seconds"] = t_engine - t_dbt
+        extra["engine_seconds"] = time.perf_counter() - t_engine
+        extra["engine_cpu_seconds"] = time.process_time() - c_engine
+        extra["payout_rows"] = len(result.payouts)
+        extra["exceptions"] = len(result.exceptions)
+        if result.blocked:
+            raise SystemExit(f"the compensation calculation is blocked: {result.exceptions[:5]}")
+
+        def after():
+            run_results = json.loads((target / "commission" / "run_results.json").read_text())
+            n = {}
+            for r in run_results["results"]:
+                kind = r["unique_id"].split(".")[0]
+                n[kind] = n.get(kind, 0) + 1
+            from salesops import warehouse
+
+            credits = warehouse.read_rows(settings, "select count(*) as n from marts.comp_credits")[0]["n"]
+            return {"dbt_nodes": n, "dbt_elapsed": run_results["elapsed_time"], "credit_rows": credits}
+    elif a.scenario == "pandas_commission":
+        import baseline_commission
+
+        t_read = time.perf_counter()
+        sources = baseline_commission.read_sources(settings)
+        t_compute = time.perf_counter()
+        payouts = baseline_commission.compute(sources, settings)
+        extra["read_seconds"] = t_compute - t_read
+        extra["compute_seconds"] = time.perf_counter() - t_compute
+        extra["rows"] = len(payouts)
+
+        def after():
+            report = baseline_commission.compare_with_payouts(payouts, settings.warehouse)
+            if not report["equal"]:
+                raise SystemExit("pandas commission differs from compensation.payouts:\n" + "\n".join(report["problems"]))
+            return {"comparison": report}
+    elif a.scenario == "push_1pct":
+        import push_bench
+
+        extra = push_bench.run(settings)  # untimed set-up inside; the push seconds are its own
     elif a.scenario == "sql_direct":
         import sql_direct
 
@@ -145,6 +216,8 @@ def main() -> None:
     peak = max(ru_self.ru_maxrss, ru_kids.ru_maxrss) / 1024
     if a.scenario == "sql_direct":  # the SQL alone: not the copy of the warehouse nor the verification
         extra["scenario_wall_s"], wall, cpu = wall, extra["sql_seconds"], extra["sql_cpu_seconds"]
+    if a.scenario == "push_1pct":  # the pushes alone: not the period close / approve nor the set-up pushes
+        extra["scenario_wall_s"], wall, cpu = wall, extra["push_seconds"], extra["push_cpu_seconds"]
     if after is not None:
         extra.update(after())
     print(json.dumps({"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak, **extra}))

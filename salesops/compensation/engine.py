@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import cached_property
+from functools import lru_cache
 from typing import Any
 
 from salesops.compensation.plans import Component, Plan
@@ -61,6 +61,11 @@ def cents(x: Decimal) -> Decimal:
 # --- input -------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
+def _period_of_date(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
 @dataclass(frozen=True)
 class Credit:
     """One row of `comp_credits` (docs/interfaces.md), the fields the engine needs."""
@@ -79,9 +84,9 @@ class Credit:
     split_share: Decimal = ONE
     cancels_credit_id: str | None = None
 
-    @cached_property
+    @property
     def period(self) -> str:
-        return f"{self.credit_date.year:04d}-{self.credit_date.month:02d}"
+        return _period_of_date(self.credit_date)  # cached per date: 63k credits share a few hundred dates
 
 
 @dataclass(frozen=True)
