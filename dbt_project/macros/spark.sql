@@ -24,16 +24,23 @@
     (decimal(38,x) / decimal(38,y) -> decimal(38,6)), and rounding that result
     again to the target scale can be off by one unit. Same integer method as
     duckdb__exact_divide: both operands as integers of 10^-6 units, then
-    q = (2|N| 10^scale + |D|) div (2|D|) rounds half away from zero. `div` is
-    Spark's exact integral division (to bigint: an overflow is an error, never
-    a wrong number); sign() is a double in Spark, so the sign is a CASE.
+    q = (2|N| 10^scale + |D|) div (2|D|) rounds half away from zero. The integer
+    division is (A - A % B) / B: exact in decimal(38,0) (Spark's `div` returns a
+    bigint that wraps silently on overflow). q is cast to decimal(27,0) before
+    the scaling so that the product keeps its scale (up to 10) within 38 digits;
+    with ANSI mode (Spark 4's default) an overflow anywhere is an error. sign()
+    is a double in Spark, so the sign is a CASE.
 -#}
 {% macro spark__exact_divide(numerator, denominator, scale) -%}
     {%- set n -%} cast(abs(cast({{ numerator }} as decimal(38,6))) * 1000000 as decimal(38,0)) {%- endset -%}
     {%- set d -%} cast(abs(cast({{ denominator }} as decimal(38,6))) * 1000000 as decimal(38,0)) {%- endset -%}
+    {%- set a -%} (2 * {{ n }} * {{ 10 ** scale }} + {{ d }}) {%- endset -%}
+    {%- set b -%} (2 * {{ d }}) {%- endset -%}
     (
-        case when (({{ numerator }}) < 0) = (({{ denominator }}) < 0) then 1 else -1 end
-        * cast((2 * {{ n }} * {{ 10 ** scale }} + {{ d }}) div (2 * {{ d }}) as decimal(38,0))
+        cast(
+            case when (({{ numerator }}) < 0) = (({{ denominator }}) < 0) then 1 else -1 end
+            * cast(({{ a }} - {{ a }} % {{ b }}) / {{ b }} as decimal(38,0))
+            as decimal(27,0))
         * {{ '0.' ~ ('0' * (scale - 1)) ~ '1' }}
     )
 {%- endmacro %}
@@ -70,3 +77,6 @@
 {% macro spark__comp_period(date_expr) -%}
     date_format({{ date_expr }}, 'yyyy-MM')
 {%- endmacro %}
+
+{#- Spark has no `double precision` type name. -#}
+{% macro spark__type_double() -%} double {%- endmacro %}
