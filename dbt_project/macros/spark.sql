@@ -27,21 +27,26 @@
     q = (2|N| 10^scale + |D|) div (2|D|) rounds half away from zero. The integer
     division is (A - A % B) / B: exact in decimal(38,0) (Spark's `div` returns a
     bigint that wraps silently on overflow). q is cast to decimal(27,0) before
-    the scaling so that the product keeps its scale (up to 10) within 38 digits;
-    with ANSI mode (Spark 4's default) an overflow anywhere is an error. sign()
-    is a double in Spark, so the sign is a CASE.
+    the scaling so that the product keeps its scale (up to 10) within 38 digits.
+    The result is decimal(19,scale): an amount decimal(18,2) times it is still
+    exact in Spark (18 + 19 + 1 <= 38 digits keeps the full scale; wider operands
+    would be rounded to 6 decimals first). For scale 10 that leaves 9 integer
+    digits (shares, FX rates). With ANSI mode (Spark 4's default) an overflow
+    anywhere is an error, never a wrong number. sign() is a double in Spark, so
+    the sign is a CASE.
 -#}
 {% macro spark__exact_divide(numerator, denominator, scale) -%}
     {%- set n -%} cast(abs(cast({{ numerator }} as decimal(38,6))) * 1000000 as decimal(38,0)) {%- endset -%}
     {%- set d -%} cast(abs(cast({{ denominator }} as decimal(38,6))) * 1000000 as decimal(38,0)) {%- endset -%}
     {%- set a -%} (2 * {{ n }} * {{ 10 ** scale }} + {{ d }}) {%- endset -%}
     {%- set b -%} (2 * {{ d }}) {%- endset -%}
-    (
+    cast(
         cast(
             case when (({{ numerator }}) < 0) = (({{ denominator }}) < 0) then 1 else -1 end
             * cast(({{ a }} - {{ a }} % {{ b }}) / {{ b }} as decimal(38,0))
             as decimal(27,0))
         * {{ '0.' ~ ('0' * (scale - 1)) ~ '1' }}
+        as decimal(19,{{ scale }})
     )
 {%- endmacro %}
 

@@ -146,7 +146,7 @@ def dbt_build_on_spark(root: Path, vars_: dict) -> list:
 def test_dbt_build_on_spark_passes(built):
     _, _, results = built
     failed = [f"{r.node.unique_id}: {r.status}: {(r.message or '').strip()[:500]}" for r in results
-              if str(r.status) not in ("success", "pass")]
+              if str(r.status) not in ("success", "pass", "no-op")]  # no-op: exposures
     assert not failed, "\n".join(failed)
     assert sum(r.node.resource_type == "unit_test" for r in results) > 0
 
