@@ -12,7 +12,7 @@ export RUNTIME__DLTHUB_TELEMETRY := false
 SCALE ?= 1
 SEED ?= 42
 
-.PHONY: install run test ui bench lint dbt-parse demo clean
+.PHONY: install run test test-spark ui bench lint dbt-parse demo clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -36,6 +36,18 @@ run: demo dbt-parse
 ## make test: the whole suite (lint + pytest); .ci/run calls exactly this
 test: dbt-parse lint
 	$(BIN)/pytest -q -n 2 --dist loadgroup
+
+## make test-spark (optional, not part of `make test`): the dbt project on a local Spark
+## (dbt-spark session mode, Java 17) equals the DuckDB marts. Own venv: Spark never enters .venv.
+SPARK_VENV := .venv-spark
+$(SPARK_VENV)/.installed: pyproject.toml
+	@test -x $(SPARK_VENV)/bin/python || $(PY) -m venv $(SPARK_VENV) || python3 -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --upgrade pip
+	$(SPARK_VENV)/bin/pip install --quiet -e '.[dev,spark]'
+	@touch $@
+
+test-spark: $(SPARK_VENV)/.installed
+	$(SPARK_VENV)/bin/pytest -q -n 0 -rs tests/spark
 
 lint: install
 	$(BIN)/ruff check salesops assets orchestration tests bench

@@ -69,3 +69,8 @@
         * {{ '0.' ~ ('0' * (scale - 1)) ~ '1' }}
     )
 {%- endmacro %}
+
+{#- 8-byte float for intermediate math only (logarithms); never for money. dbt.type_float() is
+    a 4-byte REAL on DuckDB, hence this macro. -#}
+{% macro type_double() -%} {{ return(adapter.dispatch('type_double')()) }} {%- endmacro %}
+{% macro default__type_double() -%} double precision {%- endmacro %}

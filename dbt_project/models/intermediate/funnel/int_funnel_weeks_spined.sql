@@ -17,7 +17,7 @@ bounds as (
 first_sunday as (
 
     select
-        {{ add_days('first_date', '(7 - cast(extract(isodow from first_date) as integer)) % 7') }} as first_week_end
+        {{ add_days('first_date', '(7 - ' ~ iso_day_of_week('first_date') ~ ') % 7') }} as first_week_end
     from bounds
 
 ),

@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_unless_spark(),
         incremental_strategy='delete+insert',
         unique_key='week_end_date',
         on_schema_change='fail',

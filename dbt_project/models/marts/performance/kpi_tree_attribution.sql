@@ -161,9 +161,9 @@ weights as (
         logs.*,
         case when is_decomposable then
             case
-                when bookings_current = bookings_prior then cast(bookings_current as double precision)
-                else cast(bookings_current - bookings_prior as double precision)
-                    / (ln(cast(bookings_current as double precision)) - ln(cast(bookings_prior as double precision)))
+                when bookings_current = bookings_prior then cast(bookings_current as {{ type_double() }})
+                else cast(bookings_current - bookings_prior as {{ type_double() }})
+                    / (ln(cast(bookings_current as {{ type_double() }})) - ln(cast(bookings_prior as {{ type_double() }})))
             end
         end as log_mean
     from logs
@@ -176,13 +176,13 @@ effects as (
         weights.*,
         {{ to_money('bookings_current - bookings_prior') }} as variance,
         case when is_decomposable then {{ to_money(
-            'log_mean * ln(cast(leads_current as double precision) / leads_prior)') }} end as lead_effect,
+            'log_mean * ln(cast(leads_current as ' ~ type_double() ~ ') / leads_prior)') }} end as lead_effect,
         case when is_decomposable then {{ to_money(
-            'log_mean * ln((cast(opps_created_current as double precision) / leads_current)'
-            ~ ' / (cast(opps_created_prior as double precision) / leads_prior))') }} end as conversion_effect,
+            'log_mean * ln((cast(opps_created_current as ' ~ type_double() ~ ') / leads_current)'
+            ~ ' / (cast(opps_created_prior as ' ~ type_double() ~ ') / leads_prior))') }} end as conversion_effect,
         case when is_decomposable then {{ to_money(
-            'log_mean * ln((cast(won_current as double precision) / opps_created_current)'
-            ~ ' / (cast(won_prior as double precision) / opps_created_prior))') }} end as win_rate_effect
+            'log_mean * ln((cast(won_current as ' ~ type_double() ~ ') / opps_created_current)'
+            ~ ' / (cast(won_prior as ' ~ type_double() ~ ') / opps_created_prior))') }} end as win_rate_effect
     from weights
 
 ),
