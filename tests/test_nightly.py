@@ -231,6 +231,47 @@ def test_backfill_of_a_month_rebuilds_exactly_its_weeks(night):
     assert any("month 2026-11 starts after the as-of date 2026-10-31" in m for m in errors)
 
 
+def _stage_entries(warehouse: Path) -> list[tuple]:
+    """int_opportunity_stages_sequenced without its incremental bookkeeping (computed_*), sorted."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cols = [r[0] for r in con.execute("select column_name from information_schema.columns where table_schema = "
+                                          "'intermediate' and table_name = 'int_opportunity_stages_sequenced' "
+                                          "and column_name not like 'computed%' order by ordinal_position").fetchall()]
+        rows = con.execute(f"select {', '.join(cols)} from intermediate.int_opportunity_stages_sequenced").fetchall()
+    return sorted(map(repr, rows))
+
+
+def test_incremental_night_with_soft_deletions_equals_full_rebuild(night):
+    """Issue 3, the cases the demo delta does not make: a history row of an opportunity soft-deleted
+    (its stage entries change), a whole opportunity soft-deleted (its entries vanish), and the as-of
+    date moved backwards: the incremental stage entries and every mart equal a full rebuild."""
+    with sa.create_engine(night.source_url("crm")).begin() as c:
+        opp_id, hist_id = c.exec_driver_sql(
+            "select opportunity_id, min(id) from opportunity_history where not is_deleted group by opportunity_id "
+            "having count(distinct stage_name) >= 3 order by opportunity_id limit 1").one()
+        c.exec_driver_sql("update opportunity_history set is_deleted = 1, system_modstamp = '2026-11-27 02:00:00.000000' "
+                          "where id = ?", (hist_id,))
+        gone = c.exec_driver_sql("select opportunity_id from opportunity_history where not is_deleted and opportunity_id <> ? and opportunity_id "
+                                 "in (select id from opportunity where not is_deleted) order by opportunity_id desc limit 1",
+                                 (opp_id,)).scalar()
+        c.exec_driver_sql("update opportunity set is_deleted = 1, system_modstamp = '2026-11-27 02:00:00.000000' "
+                          "where id = ?", (gone,))
+    before = _stage_entries(night.warehouse)
+    assert any(f"'{gone}'" in row for row in before)
+    assert run_nightly_job(as_of="2026-11-27").success
+    incremental = _stage_entries(night.warehouse), schema_digest(night.warehouse, ("marts",))
+    assert incremental[0] != before
+    assert not any(f"'{gone}'" in row for row in incremental[0]), "the deleted opportunity's entries are gone"
+    assert run_nightly_job(as_of="2026-11-27", full_refresh=True).success
+    assert (_stage_entries(night.warehouse), schema_digest(night.warehouse, ("marts",))) == incremental
+
+    assert run_nightly_job(as_of="2026-11-20").success  # an earlier date: everything is recomputed
+    earlier = _stage_entries(night.warehouse), schema_digest(night.warehouse, ("marts",))
+    assert earlier != incremental
+    assert run_nightly_job(as_of="2026-11-20", full_refresh=True).success
+    assert (_stage_entries(night.warehouse), schema_digest(night.warehouse, ("marts",))) == earlier
+
+
 def test_blocking_quarantine_stops_the_night_before_dbt(night):
     marts_before = schema_digest(night.warehouse, ("marts",))
     published_before = schema_digest(night.published_dir / "salesops_marts.duckdb", ("marts",))

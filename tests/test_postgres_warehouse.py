@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -119,6 +121,10 @@ def test_postgres_warehouse_builds_the_same_marts_as_duckdb(two_nights):
         assert result.success, (target, [e.event_specific_data.error.message for e in result.all_events
                                          if e.event_type_value == "STEP_FAILURE"])
         assert failed_checks(result) == [], target
+    _assert_same_marts(two_nights)
+
+
+def _assert_same_marts(two_nights) -> None:
     duck_data, _, _ = two_nights["duckdb"]
     _, _, pg_url = two_nights["postgres"]
     duck = _duckdb_marts(duck_data / "warehouse" / "salesops.duckdb")
@@ -182,3 +188,24 @@ def test_postgres_settings_and_dbt_env(monkeypatch):
     assert "topsecret" not in str(err.value)
     with pytest.raises(WarehouseConfigError, match="TARGET is duckdb"):
         get_settings(warehouse_url="postgresql://u@h/db")
+
+
+def test_incremental_night_on_postgres_builds_the_same_marts_as_duckdb(two_nights):
+    """Issue 3 on PostgreSQL: the incremental models' delete pre-hooks and partial rebuilds (a night
+    after apply_delta: ~1 % changes, a late order, a hierarchy move) give the same marts as on DuckDB
+    (where tests/test_nightly.py proves incremental == full rebuild). Ingest + dbt build rather than
+    the whole nightly: on PostgreSQL a second night's config assets cannot yet replace a table that
+    dbt's staging views depend on (DependentObjectsStillExist), which is not what this test is about."""
+    from salesops.demo.delta import apply_delta
+    from salesops.transform import dbt_build_args
+
+    for target, (data, _, pg_url) in two_nights.items():
+        extra = {"SALESOPS_WAREHOUSE_TARGET": "postgres", "SALESOPS_WAREHOUSE_URL": pg_url} if pg_url else {}
+        with _env(SALESOPS_DATA_DIR=str(data), **extra):
+            apply_delta(data / "demo", date(2026, 11, 27))
+            for args in (["ingest"], ["dbt", *dbt_build_args(get_settings(), date(2026, 11, 27))]):
+                out = subprocess.run([sys.executable, "-m", "salesops.cli", *args], env=dict(os.environ),
+                                     capture_output=True, text=True)
+                errors = [line for line in out.stdout.splitlines() if "ERROR" in line or "Error" in line or "FAIL" in line]
+                assert out.returncode == 0, (target, args[0], errors, out.stdout[out.stdout.find("Completed with"):][:6000])
+    _assert_same_marts(two_nights)

@@ -1,4 +1,139 @@
 {#-
+    Incremental models keyed per entity (e.g. per opportunity) that must equal a
+    full rebuild exactly. The pattern (int_opportunity_stages_sequenced):
+      * the model stores two bookkeeping columns on every row:
+          computed_as_of_date          var('as_of') of the build that wrote the row
+          computed_load_id             the latest dlt load id (_dlt_load_id) of the landed
+                                       source rows that build read
+      * a pre_hook deletes the rows of every entity that may have changed since
+        the last build (or every row, see incremental_rebuild_all);
+      * the model recomputes exactly the entities that have no rows left
+        (incremental_missing_keys), so deleted entities vanish and new ones appear.
+-#}
+
+{#- The model's existing bookkeeping columns are present (false: a table built by
+    an older version of the model; the pre_hook then does nothing and dbt's
+    on_schema_change='fail' asks for a --full-refresh). -#}
+{% macro incremental_has_columns(columns) -%}
+    {%- set existing = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- for column in columns -%}
+        {%- if column | lower not in existing -%}{{ return(false) }}{%- endif -%}
+    {%- endfor -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{#- SQL boolean: true when the existing rows' view of a dimension no longer
+    matches the current one, i.e. some (key, attributes...) tuple stored in the
+    existing table is not in the current dimension. `existing_sql` and
+    `current_sql` select the same columns in the same order. EXCEPT compares
+    nulls as equal (DuckDB and PostgreSQL). Use it as
+    "rebuild everything when a dimension changed". -#}
+{% macro incremental_dimension_changed(existing_sql, current_sql) -%}
+    exists (
+        select 1 from (
+            {{ existing_sql }}
+            except
+            {{ current_sql }}
+        ) as changed_dimension_rows
+    )
+{%- endmacro %}
+
+{#- SQL boolean: the whole table must be recomputed -- no bookkeeping yet, the
+    as-of date moved backwards (the rows describe a later date), or one of the
+    `extra_conditions` (e.g. incremental_dimension_changed(...)) holds. -#}
+{% macro incremental_rebuild_all(extra_conditions=[]) -%}
+    (
+        (select max(computed_as_of_date) from {{ this }}) is null
+        or (select max(computed_as_of_date) from {{ this }}) > {{ as_of_date() }}
+        {%- for condition in extra_conditions %}
+        or {{ condition }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+{#- Business-date window (last build's as-of date, this build's as-of date]: a
+    change dated inside it was invisible to the last build and is visible now. -#}
+{% macro incremental_in_as_of_window(date_expr) -%}
+    ({{ date_expr }} > (select max(computed_as_of_date) from {{ this }}) and {{ date_expr }} <= {{ as_of_date() }})
+{%- endmacro %}
+
+{#- SQL: landed rows written by a load after the last build's (dlt load ids are
+    the load's start time, fixed width, so they compare as strings; ingestion
+    merges on the primary key, so a new, changed or soft-deleted row gets the
+    id of the load that landed it). -#}
+{% macro incremental_loaded_since(load_id_expr='_dlt_load_id') -%}
+    {{ load_id_expr }} > (select max(computed_load_id) from {{ this }})
+{%- endmacro %}
+
+{#- SQL predicate for the model body: the entity has no rows in the existing
+    table (deleted by the pre_hook, or new), so it is (re)computed. -#}
+{% macro incremental_missing_keys(key_expr, key_column) -%}
+    not exists (select 1 from {{ this }} as existing where existing.{{ key_column }} = {{ key_expr }})
+{%- endmacro %}
+
+{#- pre_hook of int_opportunity_stages_sequenced: delete the stage entries of
+    every opportunity whose entries may differ from a full rebuild as of
+    var('as_of'); the model then recomputes exactly those opportunities.
+    An opportunity's entries depend only on its own history rows and its own
+    created / deleted dates (business dates, each seen "on or before as_of"),
+    plus the funnel standard's stage order and closed / won flags, plus, for
+    its current open stage only, the as-of date itself (days_in_stage). So:
+      * everything, when incremental_rebuild_all (no bookkeeping, as-of date
+        moved backwards) or a stage used by the existing rows changed its order
+        or flags in the funnel standard;
+      * an open current stage written for another as-of date;
+      * a history / opportunity row landed by a later load than the last
+        build's -- new, changed or soft-deleted;
+      * a history row changed or deleted, or an opportunity created or
+        deleted, on a business date after the last build's as-of date and on or
+        before this one (rows recorded earlier that only become visible now).
+    Assumes landed rows are never removed (ingestion merges; deletions are
+    soft, flagged rows) and a history row never moves to another opportunity
+    (Salesforce: OpportunityHistory.OpportunityId is not updateable). -#}
+{% macro stages_sequenced_delete_changed() -%}
+{%- if is_incremental() and incremental_has_columns(['computed_as_of_date', 'computed_load_id']) -%}
+{%- set stages = ref('stg_config__funnel_stages') -%}
+{%- set history = ref('stg_crm__opportunity_history') -%}
+{%- set opportunities = ref('stg_crm__opportunities') -%}
+delete from {{ this }}
+where {{ incremental_rebuild_all([incremental_dimension_changed(
+        "select distinct built.stage_name, built.stage_order, built.is_closed_stage, built.is_won_stage from " ~ this ~ " as built",
+        "select distinct built.stage_name, stages.stage_order, coalesce(stages.is_closed, false), coalesce(stages.is_won, false)
+            from " ~ this ~ " as built left join " ~ stages ~ " as stages on stages.stage_name = built.stage_name"
+    )]) }}
+   or opportunity_id in (
+        select opportunity_id from {{ this }}
+        where is_current_stage and not is_closed_stage and computed_as_of_date <> {{ as_of_date() }}
+
+        union
+
+        select opportunity_id from {{ source('crm', 'opportunity_history') }}
+        where {{ incremental_loaded_since() }}
+
+        union
+
+        select id from {{ source('crm', 'opportunity') }}
+        where {{ incremental_loaded_since() }}
+
+        union
+
+        select opportunity_id from {{ history }}
+        where {{ incremental_in_as_of_window(to_business_date('changed_at')) }}
+           or {{ incremental_in_as_of_window(to_business_date('deleted_at')) }}
+
+        union
+
+        select opportunity_id from {{ opportunities }}
+        where {{ incremental_in_as_of_window(to_business_date('created_at')) }}
+           or {{ incremental_in_as_of_window(to_business_date('deleted_at')) }}
+   )
+{%- else -%}
+select 1
+{%- endif -%}
+{%- endmacro %}
+
+
+{#-
     Materialization of a model that is incremental with incremental_strategy
     'delete+insert' (DuckDB, PostgreSQL). dbt-spark has no delete+insert (only
     append, merge and insert_overwrite, and merge/delete need Delta or Iceberg

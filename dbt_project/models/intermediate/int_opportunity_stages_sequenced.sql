@@ -13,11 +13,46 @@
 --                  closed stage the opportunity is still in.
 -- Stages missing from the funnel standard get a null stage_order (a finding
 -- in data_quality_findings) and are never skips or regressions.
+-- Incremental per opportunity (issue 3): the pre_hook deletes the entries of
+-- every opportunity that may have changed since the last build (macro
+-- stages_sequenced_delete_changed: new / changed / deleted rows, rows that only
+-- become visible with the new as-of date, open current stages whose days move
+-- with it; everything when the as-of date moved backwards or the funnel
+-- standard changed), and the model recomputes the opportunities without rows.
+-- computed_as_of_date / computed_load_id are that bookkeeping.
+-- depends_on (incremental branch): {{ ref('stg_crm__opportunities') }} {{ ref('stg_crm__opportunity_history') }}
+{{
+    config(
+        materialized=incremental_unless_spark(),
+        incremental_strategy='delete+insert',
+        unique_key='stage_entry_id',
+        on_schema_change='fail',
+        pre_hook="{{ stages_sequenced_delete_changed() }}"
+    )
+}}
 with
 
+-- incremental: int_opportunity_changes_ordered's rules for the opportunities
+-- without entries only (filtered before its window functions)
 changes as (
 
+    {%- if is_incremental() %}
+    {{ opportunity_changes_ordered(incremental_missing_keys('source_opportunities.opportunity_id', 'opportunity_id')) }}
+    {%- else %}
     select * from {{ ref('int_opportunity_changes_ordered') }}
+    {%- endif %}
+
+),
+
+-- the latest load of the landed rows this build read: rows of later loads are new to the next build
+watermark as (
+
+    select max(_dlt_load_id) as load_id
+    from (
+        select _dlt_load_id from {{ source('crm', 'opportunity_history') }}
+        union all
+        select _dlt_load_id from {{ source('crm', 'opportunity') }}
+    ) as landed
 
 ),
 
@@ -122,9 +157,14 @@ final as (
                 then {{ dbt.datediff(to_business_date('entered_at'), to_business_date('exited_at'), 'day') }}
             when not is_closed_stage
                 then {{ dbt.datediff(to_business_date('entered_at'), as_of_date(), 'day') }}
-        end as integer) as days_in_stage
+        end as integer) as days_in_stage,
+
+        -- incremental bookkeeping (see the header)
+        {{ as_of_date() }} as computed_as_of_date,
+        watermark.load_id as computed_load_id
 
     from with_neighbours
+    cross join watermark
 
 )
 

@@ -166,7 +166,10 @@ open_states as (
 final as (
 
     select
-        open_states.opportunity_id || '-' || cast(open_states.week_end_date as {{ dbt.type_string() }}) as snapshot_id,
+        -- varchar, the contract's type: on PostgreSQL a text column would make the next incremental
+        -- run fail its schema check against the varchar table
+        cast(open_states.opportunity_id || '-' || cast(open_states.week_end_date as {{ dbt.type_string() }}) as varchar)
+            as snapshot_id,
         open_states.week_end_date,
         open_states.opportunity_id,
         open_states.owner_user_id,
@@ -177,7 +180,7 @@ final as (
         open_states.close_date,
         open_states.currency,
         open_states.amount,
-        '{{ var("reporting_currency") }}' as reporting_currency,
+        cast('{{ var("reporting_currency") }}' as varchar) as reporting_currency,
         {{ to_money('open_states.amount * fx.rate_to_reporting') }} as amount_reporting,
         {{ to_money(to_money('open_states.amount * fx.rate_to_reporting') ~ ' * open_states.probability') }}
             as weighted_amount_reporting,
