@@ -185,6 +185,11 @@ def summarize(instance, run_id: str, as_of: date, success: bool) -> RunSummary:
         elif event.event_type == DagsterEventType.STEP_FAILURE:
             err = event.event_specific_data.error
             message = err.message.strip() if err else "failed"
+            root = err
+            while root is not None and root.cause is not None:  # Dagster wraps the op's own exception
+                root = root.cause
+            if root is not None and root is not err:
+                message = root.message.strip()
             lines = message.splitlines()
             if len(lines) > 25:  # dbt failures carry whole logs; the UI has the rest
                 message = "\n".join([*lines[:25], f"... ({len(lines) - 25} more lines in the run's logs)"])

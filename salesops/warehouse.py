@@ -78,12 +78,42 @@ def insert_rows(conn: sa.Connection, schema: str, table: str, columns: Columns, 
 
 def replace_table(settings: Settings, schema: str, table: str, columns: Columns, rows: Iterable[Mapping[str, Any]],
                   *, primary_key: Sequence[str] = ()) -> int:
-    """Replace schema.table with rows, atomically: readers see the old or the new table, never half."""
+    """Replace schema.table with rows, atomically: readers see the old or the new table, never half.
+
+    The rows go to a new table first. If the existing table has the same columns and types, its
+    rows are swapped (delete + insert) and the table itself stays: on PostgreSQL, dbt's views on
+    it (staging views over config / planning / compensation sources) would forbid a drop. If the
+    columns changed, the old table is dropped (with its dependent views on PostgreSQL: the
+    night's dbt build recreates them) and the new one takes its name."""
     with transaction(settings) as conn:
-        conn.execute(sa.text(f'create schema if not exists "{schema}"'))
-        conn.execute(sa.text(f'drop table if exists "{schema}"."{table}"'))
-        create_table(conn, schema, table, columns, primary_key=primary_key)
-        return insert_rows(conn, schema, table, columns, rows)
+        return replace_in(conn, schema, table, columns, rows, primary_key=primary_key)
+
+
+def replace_in(conn: sa.Connection, schema: str, table: str, columns: Columns, rows: Iterable[Mapping[str, Any]],
+               *, primary_key: Sequence[str] = ()) -> int:
+    """replace_table inside the caller's transaction (several tables replaced together)."""
+    new = f"{table}__new"
+    conn.execute(sa.text(f'create schema if not exists "{schema}"'))
+    conn.execute(sa.text(f'drop table if exists "{schema}"."{new}"'))
+    create_table(conn, schema, new, columns, primary_key=primary_key)
+    count = insert_rows(conn, schema, new, columns, rows)
+    if table_exists(conn, schema, table) and _signature(conn, schema, table) == _signature(conn, schema, new):
+        cols = ", ".join(f'"{c}"' for c in columns)
+        conn.execute(sa.text(f'delete from "{schema}"."{table}"'))
+        conn.execute(sa.text(f'insert into "{schema}"."{table}" ({cols}) select {cols} from "{schema}"."{new}"'))
+        conn.execute(sa.text(f'drop table "{schema}"."{new}"'))
+    else:
+        cascade = " cascade" if conn.dialect.name == "postgresql" else ""
+        conn.execute(sa.text(f'drop table if exists "{schema}"."{table}"{cascade}'))
+        conn.execute(sa.text(f'alter table "{schema}"."{new}" rename to "{table}"'))
+    return count
+
+
+def _signature(conn: sa.Connection, schema: str, table: str) -> list[tuple]:
+    """Column names, order, types and precision of a table (information_schema: DuckDB and PostgreSQL)."""
+    return [tuple(r) for r in conn.execute(sa.text(
+        "select column_name, data_type, numeric_precision, numeric_scale from information_schema.columns "
+        "where table_schema = :s and table_name = :t order by ordinal_position"), {"s": schema, "t": table})]
 
 
 def append_rows(settings: Settings, schema: str, table: str, columns: Columns, rows: Iterable[Mapping[str, Any]],

@@ -204,10 +204,7 @@ def run_calculation(settings: Settings, *, through_period: str | None = None, pl
 
 
 def _replace(conn: sa.Connection, table: str, columns: dict[str, str], rows: list[dict[str, Any]]) -> None:
-    conn.execute(sa.text(f'create schema if not exists "{SCHEMA}"'))
-    conn.execute(sa.text(f'drop table if exists "{SCHEMA}"."{table}"'))
-    warehouse.create_table(conn, SCHEMA, table, columns)
-    warehouse.insert_rows(conn, SCHEMA, table, columns, rows)
+    warehouse.replace_in(conn, SCHEMA, table, columns, rows)
 
 
 # --- close and approve ----------------------------------------------------------------------------

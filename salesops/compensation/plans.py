@@ -17,7 +17,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import sqlalchemy as sa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -399,9 +398,6 @@ def write_plan_tables(settings: Settings, plans: dict[str, Plan]) -> dict[str, i
               "comp_plan_eligibility": (ELIGIBILITY_COLUMNS, eligibility_rows(plans)),
               "comp_plan_fx": (FX_COLUMNS, fx_rows(plans))}
     with warehouse.transaction(settings) as conn:
-        conn.execute(sa.text('create schema if not exists "config"'))
         for table, (columns, rows) in tables.items():
-            conn.execute(sa.text(f'drop table if exists "config"."{table}"'))
-            warehouse.create_table(conn, "config", table, columns)
-            warehouse.insert_rows(conn, "config", table, columns, rows)
+            warehouse.replace_in(conn, "config", table, columns, rows)
     return {t: len(rows) for t, (_, rows) in tables.items()}

@@ -188,9 +188,7 @@ def load_standard(path: Path | str = DEFAULT_PATH) -> FunnelStandard:
 
 def write_standard(settings, standard: FunnelStandard) -> dict[str, int]:
     """Replace config.funnel_stages and config.funnel_required_fields in one transaction."""
-    import sqlalchemy as sa
-
-    from salesops.warehouse import create_table, insert_rows, transaction
+    from salesops.warehouse import replace_in, transaction
 
     tables = {
         "funnel_stages": (STAGES_COLUMNS, standard.stage_rows(), ["stage_name"]),
@@ -198,9 +196,6 @@ def write_standard(settings, standard: FunnelStandard) -> dict[str, int]:
     }
     counts = {}
     with transaction(settings) as conn:
-        conn.execute(sa.text('create schema if not exists "config"'))
         for table, (columns, rows, pk) in tables.items():
-            conn.execute(sa.text(f'drop table if exists "config"."{table}"'))
-            create_table(conn, "config", table, columns, primary_key=pk)
-            counts[table] = insert_rows(conn, "config", table, columns, rows)
+            counts[table] = replace_in(conn, "config", table, columns, rows, primary_key=pk)
     return counts
