@@ -82,6 +82,8 @@ def run_scenario(name: str, scale: float, data_dir: Path) -> dict:
     for var in [v for v in env if v.startswith("SALESOPS_") and v not in KEPT_SETTINGS]:
         del env[var]
     (data_dir / "dagster_home").mkdir(parents=True, exist_ok=True)
+    # the project's instance settings: telemetry off, the warehouse pool limit
+    shutil.copyfile(HERE.parent / ".dagster" / "dagster.yaml", data_dir / "dagster_home" / "dagster.yaml")
     out = subprocess.run([sys.executable, str(HERE / "scenario.py"), name.removesuffix("_cold").removesuffix("_rerun"), "--scale", str(scale), "--data-dir", str(data_dir)],
                          env=env, capture_output=True, text=True, cwd=data_dir)
     if out.returncode:
