@@ -111,9 +111,11 @@ def main() -> None:
         from salesops.runner import run_nightly
 
         as_of = next_day if a.scenario == "nightly_incremental" else None
-        with open(os.devnull, "w") as quiet:
-            if not run_nightly(Console(file=quiet), as_of=as_of):
-                raise SystemExit("nightly run failed")
+        import io
+
+        summary = io.StringIO()  # the run's summary: shown only if it failed (errors, failed checks)
+        if not run_nightly(Console(file=summary, width=160), as_of=as_of):
+            raise SystemExit("nightly run failed:\n" + summary.getvalue()[-4000:])
     elif a.scenario == "pandas_baseline":
         import baseline_pandas
 
