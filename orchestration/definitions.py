@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
 from assets.compensation import build_compensation_assets
@@ -30,7 +29,7 @@ from assets.transform import build_dbt_assets, dbt_project
 from assets.writeback import writeback_assets
 from orchestration.backfill_jobs import build_snapshot_backfill_job
 from orchestration.jobs import nightly_job, nightly_schedule
-from orchestration.resources import SettingsResource
+from orchestration.resources import DbtCli, SettingsResource
 from orchestration.territories_jobs import territory_proposal_job
 from orchestration.writeback_jobs import writeback_jobs, writeback_schedules, writeback_sensors
 from salesops.contracts import SOURCES
@@ -51,7 +50,7 @@ def build_definitions(executor: str = "in_process") -> dg.Definitions:
             "settings": SettingsResource(),
             "dlt": DagsterDltResource(),
             # the venv's dbt, whether or not the venv is activated
-            "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),
+            "dbt": DbtCli(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),
         },
         # DuckDB has one writer: by default steps run one after another in one process; with
         # SALESOPS_EXECUTOR=multiprocess the `warehouse` pool (limit 1) keeps writers apart.
