@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import dagster as dg
 import duckdb
+import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 from dagster_dlt import DagsterDltResource
@@ -16,6 +17,7 @@ from assets.ingest import build_ingest_assets
 from orchestration.resources import SettingsResource
 from salesops.contracts import load_source
 from salesops.ingest.landing import ContractViolation, SourceUnavailable, build_landing
+from salesops.ingest.validation import BatchValidator
 from salesops.settings import get_settings
 from tests.sources import T0, create_empty_sources, opportunity, table
 
@@ -185,3 +187,25 @@ def test_full_refresh_reloads_everything_once(data_dir):
     assert mats[("crm", "opportunity")]["rows_extracted"].value == 5, "the watermark was reset"
     assert warehouse_rows(settings, "select count(*), count(distinct id) from raw_crm.opportunity") == [(5, 5)]
     assert land(settings)["opportunity"].extracted == 0, "and is kept again afterwards"
+
+
+@pytest.mark.parametrize(("probability_type", "value", "quarantined"), [
+    (pa.decimal128(5, 2), "100.00", False),   # <= 15 digits: validated as float64, exact
+    (pa.decimal128(5, 2), "100.01", True),
+    (pa.decimal128(38, 20), "100.00000000000000000001", True),  # 23 digits: a double would round it to 100
+    (pa.decimal128(38, 20), "99.99999999999999999999", False),
+])
+def test_decimal_bounds_are_exact_whatever_the_precision(probability_type, value, quarantined):
+    """great-expectations compares float columns vectorised; a decimal column becomes float64
+    only when that cannot change an answer."""
+    crm = load_source("crm")
+    (opp,) = [t for t in crm.tables if t.name == "opportunity"]
+    rows = [opportunity(1), {**opportunity(2), "probability": Decimal(value)}]
+    batch = pa.Table.from_pylist(rows)
+    batch = batch.set_column(batch.schema.get_field_index("probability"), "probability",
+                             pa.array([r["probability"] for r in rows], probability_type))
+    good, bad = BatchValidator(opp).partition(batch)
+    assert good.column("id").to_pylist() == (["006O00001"] if quarantined else ["006O00001", "006O00002"])
+    if quarantined:
+        assert bad.column("rules").to_pylist() == ["probability_percent"]
+        assert f"probability={value} fails" in bad.column("reasons")[0].as_py()  # the source's value, not a float
