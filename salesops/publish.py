@@ -38,7 +38,7 @@ def publish_marts(settings: Settings) -> dict:
     shutil.rmtree(tmp_parquet, ignore_errors=True)
     tmp_parquet.mkdir()
     tables: list[str] = []
-    with duckdb.connect(str(tmp_db)) as con:
+    with duckdb.connect(str(tmp_db), config=settings.duckdb_config()) as con:
         con.execute(f"attach '{_sql_path(settings.warehouse)}' as wh (read_only)")
         for schema in PUBLISHED_SCHEMAS:
             names = [r[0] for r in con.execute(

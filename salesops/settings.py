@@ -32,7 +32,10 @@ class Settings(BaseSettings):
     # duckdb target: the warehouse file and the read-only copy published for BI readers.
     warehouse_path: Path | None = None
     publish_dir: Path | None = None
-    duckdb_memory_limit: str = "4GB"
+    # Every DuckDB connection of a night (dlt's load, dbt, the Python assets, publishing) runs with
+    # these limits and spills to duckdb_temp_dir beyond them: at scale 10 a night then peaks under
+    # 4 GB per process instead of DuckDB's default of 80 % of the machine's memory.
+    duckdb_memory_limit: str = "3GB"
     duckdb_threads: int = 2
     # Dagster executor of the nightly job: in_process (default, fastest for one DuckDB writer) or
     # multiprocess (one process per step; the `warehouse` pool still admits one writer at a time).
@@ -121,6 +124,12 @@ class Settings(BaseSettings):
     @property
     def duckdb_temp_dir(self) -> Path:
         return self.data_dir / "tmp" / "duckdb"
+
+    def duckdb_config(self) -> dict[str, str | int]:
+        """DuckDB connection config with the limits above (creates the spill directory)."""
+        self.duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
+        return {"memory_limit": self.duckdb_memory_limit, "threads": self.duckdb_threads,
+                "temp_directory": str(self.duckdb_temp_dir)}
 
     @property
     def dlt_dir(self) -> Path:

@@ -26,9 +26,10 @@ Columns = Mapping[str, str]
 
 def engine(settings: Settings) -> sa.Engine:
     """A SQLAlchemy engine on the warehouse (the URL holds the PG password: never log it)."""
-    if not settings.on_postgres:
-        settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    return sa.create_engine(settings.warehouse_sqlalchemy_url())
+    if settings.on_postgres:
+        return sa.create_engine(settings.warehouse_sqlalchemy_url())
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    return sa.create_engine(settings.warehouse_sqlalchemy_url(), connect_args={"config": settings.duckdb_config()})
 
 
 @contextmanager

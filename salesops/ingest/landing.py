@@ -173,17 +173,15 @@ def warehouse_destination(settings: Settings) -> dlt.destinations.duckdb | dlt.d
                                                               password=settings.warehouse_password())
         return dlt.destinations.postgres(PostgresCredentials(dsn.render_as_string(hide_password=False)))
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    settings.duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
     # The same limits as dbt's: a large load spills to disk instead of taking the machine.
-    credentials = DuckDbCredentials(str(settings.warehouse), global_config={
-        "memory_limit": settings.duckdb_memory_limit, "threads": settings.duckdb_threads,
-        "temp_directory": str(settings.duckdb_temp_dir)})
+    credentials = DuckDbCredentials(str(settings.warehouse), global_config=settings.duckdb_config())
     return dlt.destinations.duckdb(credentials)
 
 
 def _warehouse_engine(settings: Settings) -> sa.Engine:
     # NullPool: the connection is closed on exit, so the DuckDB file is not held open.
-    return sa.create_engine(settings.warehouse_sqlalchemy_url(), poolclass=sa.pool.NullPool)
+    extra = {} if settings.on_postgres else {"connect_args": {"config": settings.duckdb_config()}}
+    return sa.create_engine(settings.warehouse_sqlalchemy_url(), poolclass=sa.pool.NullPool, **extra)
 
 
 def _tables_in(con, schema: str) -> set[str]:
