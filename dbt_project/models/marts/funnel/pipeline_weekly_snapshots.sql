@@ -116,9 +116,56 @@ opportunity_weeks as (
 
 ),
 
-states as (
+-- The state at a week end is the latest change recorded by then (changed_at, then id): the
+-- last of a prefix of the opportunity's changes, since changed_date follows changed_at. So a
+-- change is the state of the weeks from its changed_date until the next change's (exclusive):
+-- an interval join, no ranking of every earlier change per week. A change soft-deleted by the
+-- as-of date breaks the prefix (it counts only for the weeks before its deletion), so the few
+-- opportunities that have one take the general path: rank the changes visible at each week end.
+with_deletions as (
 
-    select *
+    select distinct opportunity_id
+    from history
+    where deleted_date is not null
+
+),
+
+intervals as (
+
+    select
+        history.*,
+        lead(history.changed_date) over (
+            partition by history.opportunity_id
+            order by history.changed_at, history.opportunity_history_id
+        ) as next_changed_date
+    from history
+    left join with_deletions on with_deletions.opportunity_id = history.opportunity_id
+    where with_deletions.opportunity_id is null
+
+),
+
+states_by_interval as (
+
+    select
+        opportunity_weeks.week_end_date,
+        intervals.opportunity_id,
+        intervals.stage_name,
+        intervals.forecast_category,
+        intervals.amount,
+        intervals.probability,
+        intervals.close_date,
+        intervals.changed_at
+    from opportunity_weeks
+    inner join intervals
+        on intervals.opportunity_id = opportunity_weeks.opportunity_id
+        and intervals.changed_date <= opportunity_weeks.week_end_date
+        and (intervals.next_changed_date is null or intervals.next_changed_date > opportunity_weeks.week_end_date)
+
+),
+
+states_by_ranking as (
+
+    select week_end_date, opportunity_id, stage_name, forecast_category, amount, probability, close_date, changed_at
     from (
         select
             opportunity_weeks.week_end_date,
@@ -128,12 +175,21 @@ states as (
                 order by history.changed_at desc, history.opportunity_history_id desc
             ) as recency
         from opportunity_weeks
+        inner join with_deletions on with_deletions.opportunity_id = opportunity_weeks.opportunity_id
         inner join history
             on history.opportunity_id = opportunity_weeks.opportunity_id
             and history.changed_date <= opportunity_weeks.week_end_date
             and (history.deleted_date is null or history.deleted_date > opportunity_weeks.week_end_date)
     ) as ranked
     where recency = 1
+
+),
+
+states as (
+
+    select * from states_by_interval
+    union all
+    select * from states_by_ranking
 
 ),
 
