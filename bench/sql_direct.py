@@ -119,12 +119,8 @@ def ensure_compiled(settings, target: Path, logs: Path) -> dict:
 def _connect(path: Path, settings):
     import duckdb
 
-    settings.duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
     # the dbt profile's settings (dbt_project/profiles.yml): same memory, threads, temp dir, session time zone
-    con = duckdb.connect(str(path), config={
-        "memory_limit": settings.duckdb_memory_limit, "threads": settings.duckdb_threads,
-        "temp_directory": str(settings.duckdb_temp_dir),
-    })
+    con = duckdb.connect(str(path), config=settings.duckdb_config())
     con.execute("set TimeZone = 'UTC'")  # after connecting: ICU (built in) is loaded by then
     return con
 

@@ -7,6 +7,7 @@ of its logic or of the funnel standard, a backfill of a range of months rebuilds
 weeks ending in those months -- one run per month, one partition each -- and the marts
 downstream of it, as of the run's as-of date (tag `salesops/as_of`, else settings)."""
 
+import os
 from datetime import timedelta
 
 import dagster as dg
@@ -30,8 +31,6 @@ def month_partitions() -> dg.MonthlyPartitionsDefinition:
 @dg.op(pool=WAREHOUSE_POOL, out=dg.Out(dg.Nothing, is_required=False), description=f"Rebuild the weeks of {SNAPSHOT_MODEL} ending in the partition's month, "
        "then the marts downstream of it.")
 def rebuild_snapshot_weeks(context: dg.OpExecutionContext, dbt: DbtCliResource, settings: SettingsResource):
-    import os
-
     s = settings.get()
     as_of = run_as_of(context, s)
     window = context.partition_time_window
@@ -41,7 +40,6 @@ def rebuild_snapshot_weeks(context: dg.OpExecutionContext, dbt: DbtCliResource, 
                          allow_retries=False)
     context.log.info(f"{SNAPSHOT_MODEL}: rebuilding the weeks ending {first}..{min(last, as_of)} as of {as_of}")
     os.environ.update(dbt_env(s))
-    s.duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
     args = dbt_build_args(s, as_of, select=f"{SNAPSHOT_MODEL}+",
                           extra_vars={"rebuild_weeks_from": first.isoformat(), "rebuild_weeks_to": last.isoformat()})
     yield from dbt.cli(args, manifest=dbt_project().manifest_path, context=context).stream()

@@ -48,11 +48,12 @@ def dbt_env(settings: Settings) -> dict[str, str]:
         env.update(postgres_env(settings.warehouse_url))
         env["SALESOPS_PG_PASSWORD"] = settings.warehouse_password()
     else:
+        limits = settings.duckdb_config()  # also creates the spill directory
         env.update({
             "SALESOPS_WAREHOUSE": str(settings.warehouse),
-            "SALESOPS_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
-            "SALESOPS_DUCKDB_THREADS": str(settings.duckdb_threads),
-            "SALESOPS_DUCKDB_TEMP_DIR": str(settings.duckdb_temp_dir),
+            "SALESOPS_DUCKDB_MEMORY_LIMIT": limits["memory_limit"],
+            "SALESOPS_DUCKDB_THREADS": str(limits["threads"]),
+            "SALESOPS_DUCKDB_TEMP_DIR": limits["temp_directory"],
         })
     return env
 

@@ -24,12 +24,13 @@ from salesops.settings import Settings
 Columns = Mapping[str, str]
 
 
-def engine(settings: Settings) -> sa.Engine:
-    """A SQLAlchemy engine on the warehouse (the URL holds the PG password: never log it)."""
+def engine(settings: Settings, **options) -> sa.Engine:
+    """A SQLAlchemy engine on the warehouse (the URL holds the PG password: never log it);
+    on DuckDB with the settings' memory limit, threads and spill directory."""
     if settings.on_postgres:
-        return sa.create_engine(settings.warehouse_sqlalchemy_url())
+        return sa.create_engine(settings.warehouse_sqlalchemy_url(), **options)
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    return sa.create_engine(settings.warehouse_sqlalchemy_url(), connect_args={"config": settings.duckdb_config()})
+    return sa.create_engine(settings.warehouse_sqlalchemy_url(), connect_args={"config": settings.duckdb_config()}, **options)
 
 
 @contextmanager

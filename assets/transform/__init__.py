@@ -102,7 +102,6 @@ def _stage_assets(project: DbtProject, stage: str, select: str | None, exclude: 
         context.log.info(f"{stage}: dbt build as of {as_of}")
         os.environ.update(dbt_env(s))  # profiles.yml reads paths and limits from the environment
         os.environ["DBT_INDIRECT_SELECTION"] = "buildable"  # a test runs with the stage that builds its last parent
-        s.duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
         invocation = dbt.cli(dbt_build_args(s, as_of, full_refresh=full_refresh), context=context)
         yield from invocation.stream()
         _keep_partial_parse(invocation.target_path)

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.sources.sql_database import sql_table
 
+from salesops import warehouse
 from salesops.contracts import Source, Table
 from salesops.ingest.validation import QUARANTINE_COLUMNS, QUARANTINE_TABLE, BatchValidator
 from salesops.settings import Settings, redact_url
@@ -180,8 +181,7 @@ def warehouse_destination(settings: Settings) -> dlt.destinations.duckdb | dlt.d
 
 def _warehouse_engine(settings: Settings) -> sa.Engine:
     # NullPool: the connection is closed on exit, so the DuckDB file is not held open.
-    extra = {} if settings.on_postgres else {"connect_args": {"config": settings.duckdb_config()}}
-    return sa.create_engine(settings.warehouse_sqlalchemy_url(), poolclass=sa.pool.NullPool, **extra)
+    return warehouse.engine(settings, poolclass=sa.pool.NullPool)
 
 
 def _tables_in(con, schema: str) -> set[str]:
