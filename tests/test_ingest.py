@@ -17,6 +17,7 @@ from assets.ingest import build_ingest_assets
 from orchestration.resources import SettingsResource
 from salesops.contracts import load_source
 from salesops.ingest.landing import ContractViolation, SourceUnavailable, build_landing
+from salesops.ingest.sqlite_arrow import exact_decimal, source_value_error
 from salesops.ingest.validation import BatchValidator
 from salesops.settings import get_settings
 from tests.sources import T0, create_empty_sources, opportunity, table
@@ -209,3 +210,64 @@ def test_decimal_bounds_are_exact_whatever_the_precision(probability_type, value
     if quarantined:
         assert bad.column("rules").to_pylist() == ["probability_percent"]
         assert f"probability={value} fails" in bad.column("reasons")[0].as_py()  # the source's value, not a float
+
+
+def test_exact_decimal_is_what_sqlalchemy_makes_of_a_sqlite_float():
+    """SQLite sources come through connectorx as float64; the decimals must be SQLAlchemy's
+    Decimal('%.2f' % value), on the vectorised path and on the value-by-value one."""
+    dialect = sa.create_engine("sqlite://").dialect
+    processor = sa.Numeric(18, 2).dialect_impl(dialect).result_processor(dialect, None)
+    values = pa.array([679020.0, 12345.67, 0.1 + 0.2, None, 2.675, -0.01, 99999999.99])
+    assert exact_decimal(values, 18, 2, processor).to_pylist() == [
+        Decimal("679020.00"), Decimal("12345.67"), Decimal("0.30"), None, Decimal("2.67"),  # 2.675 is 2.67499.. as a double
+        Decimal("-0.01"), Decimal("99999999.99")]
+    # an exact tie at the scale (0.125) and a value past 2**40 cents take SQLAlchemy's processor
+    slow = pa.array([0.125, 2.0**45, None, 1.5])
+    assert exact_decimal(slow, 18, 2, processor).to_pylist() == [
+        Decimal("0.12"), Decimal("35184372088832.00"), None, Decimal("1.50")]
+    with pytest.raises(ValueError, match=r"decimal\(5,2\)"):
+        exact_decimal(pa.array([1000.0]), 5, 2, processor)
+
+
+def test_sqlite_dynamic_types_land_as_sqlalchemy_reads_them(data_dir):
+    """A NUMERIC column holding integers and reals, NULLs in the first row, a timestamp without
+    fractional seconds: landed values equal SQLAlchemy's reading of the source, to the cent."""
+    settings = get_settings()
+    engines = create_empty_sources(settings.demo_dir)
+    opp = table(engines["crm"], "opportunity")
+    with engines["crm"].begin() as c:
+        c.execute(opp.insert(), [opportunity(0, amount=None), opportunity(1, amount="1000"), opportunity(2)])
+        c.exec_driver_sql("update opportunity set amount = 1234.56, probability = 12.5, "
+                          "created_date = '2026-04-30 08:15:00' where id = '006O00002'")
+        c.exec_driver_sql("update opportunity set amount = 700 where id = '006O00001'")  # integer storage
+        kinds = c.exec_driver_sql("select typeof(amount) from opportunity order by id").scalars().all()
+    assert kinds == ["null", "integer", "real"]
+    assert land(settings)["opportunity"].landed == 3
+    assert warehouse_rows(settings, "select id, amount, probability, created_date from raw_crm.opportunity order by id") == [
+        ("006O00000", None, Decimal("10.00"), dt.datetime(2025, 12, 1)),
+        ("006O00001", Decimal("700.00"), Decimal("10.00"), dt.datetime(2025, 12, 1)),
+        ("006O00002", Decimal("1234.56"), Decimal("12.50"), dt.datetime(2026, 4, 30, 8, 15)),
+    ]
+
+
+def test_text_in_a_sqlite_numeric_column_names_table_column_and_key(data_dir):
+    settings = get_settings()
+    engines = create_empty_sources(settings.demo_dir)
+    opp = table(engines["crm"], "opportunity")
+    with engines["crm"].begin() as c:
+        c.execute(opp.insert(), [opportunity(i) for i in range(3)])
+        c.exec_driver_sql("update opportunity set amount = 'n/a' where id = '006O00001'")
+    with pytest.raises(Exception) as err:
+        land(settings)
+    assert "opportunity.amount: 1 value(s) stored as text in a NUMERIC(18, 2) column (e.g. 006O00001)" \
+        in str(source_value_error(err.value))
+    assert not settings.warehouse.exists() or warehouse_rows(
+        settings, "select count(*) from information_schema.tables where table_name = 'opportunity'") == [(0,)], \
+        "nothing of the failed load is in the warehouse"
+
+    # a malformed date fails the same way, naming table and column (SQLAlchemy's own error)
+    with engines["crm"].begin() as c:
+        c.exec_driver_sql("update opportunity set amount = 5, close_date = '31/03/2026' where id = '006O00001'")
+    with pytest.raises(Exception) as err:
+        land(settings)
+    assert "opportunity.close_date: ValueError: Invalid isoformat string: '31/03/2026'" in str(source_value_error(err.value))

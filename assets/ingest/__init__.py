@@ -13,6 +13,7 @@ from dagster_dlt.translator import DltResourceTranslatorData
 from orchestration.resources import SettingsResource
 from salesops.contracts import Source, load_source
 from salesops.ingest.landing import ContractViolation, SourceMissing, build_landing, count_loads
+from salesops.ingest.sqlite_arrow import source_value_error
 from salesops.ingest.validation import QUARANTINE_TABLE
 
 WAREHOUSE_POOL = "warehouse"  # DuckDB allows one writer: every warehouse writer is in this pool
@@ -92,7 +93,12 @@ def build_ingest_assets(source_name: str) -> dg.AssetsDefinition:
             # drop_data: truncate the tables and reset their watermarks (drop_sources fails on DuckDB in dlt 1.31)
             refresh="drop_data" if config.full_refresh else None,
         )
-        events = list(events)  # runs the load
+        try:
+            events = list(events)  # runs the load
+        except Exception as exc:
+            if (bad := source_value_error(exc)) is None:
+                raise
+            raise dg.Failure(f"{source.name}: {bad}", allow_retries=False) from None  # nothing was loaded
         trace = landing.pipeline.last_trace
         load_ids = list(trace.last_load_info.loads_ids) if trace and trace.last_load_info else []
         recounted = count_loads(s, source, [t.name for t in source.tables], load_ids)

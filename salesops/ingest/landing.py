@@ -17,6 +17,7 @@ from dlt.sources.sql_database import sql_table
 
 from salesops import warehouse
 from salesops.contracts import Source, Table
+from salesops.ingest.sqlite_arrow import loader_for
 from salesops.ingest.validation import QUARANTINE_COLUMNS, QUARANTINE_TABLE, BatchValidator
 from salesops.settings import Settings, redact_url
 
@@ -133,6 +134,7 @@ def build_landing(settings: Settings, source: Source, tables: list[Table], chunk
             # rows without a watermark reach the validator, which quarantines them
             incremental=dlt.sources.incremental(table.cursor, on_cursor_value_missing="include"),
             backend="pyarrow",
+            table_loader_class=loader_for(engine),
             reflection_level="full_with_precision",
             chunk_size=chunk_size,
             write_disposition={"disposition": "merge", "strategy": "delete-insert"} if table.name in already_landed else "append",
