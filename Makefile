@@ -57,7 +57,8 @@ ui: demo dbt-parse
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 ## make bench: timings at scale 1 (median of 3 runs) and 10 (one run); a script, not a timed test.
-## Other scales: .venv/bin/python bench/run.py --scales 50 --repeat 1
+## Scale 50 without the pandas baselines (5.9 GB at scale 10, so ~30 GB at 50): .venv/bin/python bench/run.py \
+##   --scales 50 --repeat 1 --scenarios generate nightly_cold nightly_rerun nightly_incremental
 bench: dbt-parse
 	$(BIN)/python bench/run.py --scales 1 --repeat 3
 	$(BIN)/python bench/run.py --scales 10 --repeat 1

@@ -49,6 +49,7 @@ pandas_commission / commission, / its engine part and / its dbt-crediting part.
 
   python bench/run.py --scales 0.2 --repeat 1 [--keep]     # a quick check (keep the data dirs)
   python bench/run.py                                       # scales 1 and 10, 3 runs each
+  python bench/run.py --scales 50 --repeat 1 --scenarios generate nightly_cold nightly_rerun nightly_incremental
 """
 
 from __future__ import annotations
@@ -125,12 +126,12 @@ def ensure_dbt_manifest() -> None:
         subprocess.run([sys.executable, "-m", "salesops.cli", "dbt", "parse", "--quiet"], check=True, cwd=HERE.parent)
 
 
-def bench_scale(scale: float, repeat: int, keep: bool = False) -> dict:
-    runs: dict[str, list[dict]] = {s: [] for s in SCENARIOS}
+def bench_scale(scale: float, repeat: int, keep: bool = False, scenarios: list[str] = SCENARIOS) -> dict:
+    runs: dict[str, list[dict]] = {s: [] for s in scenarios}
     for _ in range(repeat):
         data_dir = Path(tempfile.mkdtemp(prefix=f"salesops-bench-{scale:g}-"))
         try:
-            for s in SCENARIOS:
+            for s in scenarios:
                 if s == "ingest":  # start the pieces from an empty warehouse again
                     night = data_dir / "night.duckdb"
                     shutil.copy(data_dir / "warehouse" / "salesops.duckdb", night)
@@ -162,7 +163,9 @@ def median_of(scen: dict, scenario: str, key: str) -> float:
 
 
 def ratios(scen: dict) -> dict:
-    """Baselines vs the pipeline, from medians (seconds and their ratios)."""
+    """Baselines vs the pipeline, from medians (seconds and their ratios); {} unless every scenario ran."""
+    if set(scen) != set(SCENARIOS):
+        return {}
     dbt_wall = scen["dbt_build"]["median_wall_s"]
     direct = scen["sql_direct"]["median_wall_s"]
     pandas = scen["pandas_baseline"]["median_wall_s"]
@@ -214,11 +217,16 @@ def summary(results: dict) -> None:
         for s, r in scen.items():
             print(f"{float(scale):>5g} {s:<19} {r['median_wall_s']:>8.1f} {r['median_cpu_s']:>8.1f} "
                   f"{r['median_peak_rss_mb']:>8.0f} {r['warehouse_mb']:>9.1f}")
+        q = results["ratios"][scale]
+        if not q:  # a subset of the scenarios (--scenarios): no baselines to compare with
+            if "nightly_incremental" in scen and "nightly_cold" in scen:
+                cold, incremental = scen["nightly_cold"]["median_wall_s"], scen["nightly_incremental"]["median_wall_s"]
+                print(f"      incremental night (1 % delta) = {incremental / cold:.0%} of the cold night")
+            continue
         d = scen["dbt_build"]["runs"][-1]
         slowest = ", ".join(f"{k.split('.')[-1]} {v:.1f}s" for k, v in d["slowest"][:3])
         by_type = ", ".join(f"{k} {v:.1f}s" for k, v in d["node_seconds_by_type"].items() if v >= 0.05)
         print(f"      dbt: elapsed {d['dbt_elapsed']:.1f}s, sum of node times {d['sum_node_seconds']:.1f}s ({by_type}), slowest {slowest}")
-        q = results["ratios"][scale]
         n = len(d["marts_models"])
         print(f"      framework tax: dbt build {q['dbt_build_wall_s']:.1f}s (dbt's elapsed {q['dbt_elapsed_s']:.1f}s) vs the same "
               f"SQL direct {q['sql_direct_s']:.1f}s (seeds+models {q['sql_direct_models_s']:.1f}s, data tests "
@@ -256,6 +264,9 @@ def main() -> None:
     p.add_argument("--scales", type=float, nargs="+", default=[1, 10])
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--keep", action="store_true", help="keep the data dirs (their paths are printed)")
+    p.add_argument("--scenarios", nargs="+", choices=SCENARIOS, default=SCENARIOS,
+                   help="run only these, in the usual order (e.g. at scale 50, where the pandas baselines "
+                        "need more memory than the machine has: generate nightly_cold nightly_rerun nightly_incremental)")
     p.add_argument("--summary", type=Path, help="print the summary of a results JSON and exit")
     a = p.parse_args()
     if a.summary:
@@ -268,7 +279,8 @@ def main() -> None:
                "repeat": a.repeat, "scales": {}, "ratios": {}}
     for scale in a.scales:
         print(f"scale {scale:g} ({a.repeat} runs)", flush=True)
-        results["scales"][str(scale)] = scen = bench_scale(scale, a.repeat, a.keep)
+        scenarios = [s for s in SCENARIOS if s in a.scenarios]
+        results["scales"][str(scale)] = scen = bench_scale(scale, a.repeat, a.keep, scenarios)
         results["ratios"][str(scale)] = ratios(scen)
     out = HERE / "results" / f"{time.strftime('%Y%m%dT%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
