@@ -1,7 +1,8 @@
 """Landing source tables in the warehouse (DuckDB or PostgreSQL) with dlt (plain functions, no Dagster).
 
 One dlt pipeline per source system, one `sql_table` resource per contract
-table: pyarrow backend, incremental on the table's modified-at watermark
+table: Arrow batches (a SQLite file is read by connectorx, `sqlite_arrow.py`;
+a database server through SQLAlchemy), incremental on the table's modified-at watermark
 (dlt keeps it in the destination), merge on the primary key, soft-delete flags
 kept as columns. Every batch goes through `BatchValidator` first."""
 
