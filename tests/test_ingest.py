@@ -161,16 +161,21 @@ def test_asset_checks_block_when_quarantine_share_exceeds_threshold(data_dir, mo
     assert ("crm", "quarantine") in mats
 
 
+def _failed_once_without_retry(result) -> str:
+    """The error message of the run's only step failure; the step was not retried."""
+    assert not result.success
+    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert len(failures) == 1
+    assert not [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
+    return failures[0].event_specific_data.error.message
+
+
 def test_contract_violation_fails_the_asset_without_retrying(data_dir):
     settings = get_settings()
     engines = create_empty_sources(settings.demo_dir)
     with engines["crm"].begin() as c:
         c.exec_driver_sql("drop table lead")
-    result = _materialize_crm(SettingsResource())
-    assert not result.success
-    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert len(failures) == 1 and "crm.lead: table is missing" in failures[0].event_specific_data.error.message
-    assert not [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
+    assert "crm.lead: table is missing" in _failed_once_without_retry(_materialize_crm(SettingsResource()))
 
 
 def test_wrongly_typed_sqlite_value_fails_the_asset_without_retrying(data_dir):
@@ -180,14 +185,9 @@ def test_wrongly_typed_sqlite_value_fails_the_asset_without_retrying(data_dir):
     with engines["crm"].begin() as c:
         c.execute(opp.insert(), [opportunity(i) for i in range(2)])
         c.exec_driver_sql("update opportunity set probability = 'high' where id = '006O00000'")
-    result = _materialize_crm(SettingsResource())
-    assert not result.success
-    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert len(failures) == 1
     assert ("crm: SQLite values of the wrong type (the column's type is not enforced by SQLite):\n"
             "  - opportunity.probability: 1 value(s) stored as text in a NUMERIC(5, 2) column (e.g. 006O00000)"
-            ) in failures[0].event_specific_data.error.message
-    assert not [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
+            ) in _failed_once_without_retry(_materialize_crm(SettingsResource()))
 
 
 def test_full_refresh_reloads_everything_once(data_dir):

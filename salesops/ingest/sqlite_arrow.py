@@ -109,12 +109,11 @@ class SqliteArrowLoader(TableLoader):
         try:
             reader = cx.read_sql(url, query, return_type="arrow_stream", batch_size=self.chunk_size)
             for batch in reader:
-                rows = pa.Table.from_batches([batch])
-                rows = rows.filter(pc.equal(rows[TYPED], 0)).drop_columns([TYPED])
-                if rows.num_rows:
+                if pc.max(batch[TYPED]).as_py():  # the batch holding the typed row: drop it
+                    batch = batch.filter(pc.equal(batch[TYPED], 0))
+                if batch.num_rows:
                     yield pa.Table.from_arrays(
-                        [self._convert(rows[n].combine_chunks(), n, types[n], targets[n], processors[n]) for n in names],
-                        schema=schema)
+                        [self._convert(batch[n], n, types[n], targets[n], processors[n]) for n in names], schema=schema)
         except BaseException as exc:  # connectorx panics (pyo3's PanicException is a BaseException)
             if not (isinstance(exc, RuntimeError) or type(exc).__name__ == "PanicException"):
                 raise
