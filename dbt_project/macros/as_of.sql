@@ -53,3 +53,20 @@
         week_end_date > {{ as_of_date() }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- An incremental run of pipeline_weekly_snapshots without rebuild vars adds the weeks
+    of int_funnel_weeks_spined after the last week it keeps (those <= the as-of date; its
+    pre_hook deletes the later ones). False when there is none -- six nights of seven: the
+    model then selects no rows, and its window functions over the whole stage history are
+    not run. Asked at execution time, once the spine is built (true while parsing). -#}
+{% macro snapshot_has_weeks_to_add() -%}
+    {%- if not execute -%}{{ return(true) }}{%- endif -%}
+    {%- set query -%}
+        select count(*) from {{ ref('int_funnel_weeks_spined') }}
+        where week_end_date > (
+            select coalesce(max(week_end_date), cast('1900-01-01' as date)) from {{ this }}
+            where week_end_date <= {{ as_of_date() }}
+        )
+    {%- endset -%}
+    {{ return(run_query(query).columns[0].values()[0] > 0) }}
+{%- endmacro %}

@@ -23,6 +23,7 @@
 -- kept for the record but left out of every pipeline amount (waterfall,
 -- forecast); rows in a stage outside the funnel standard are not open pipeline
 -- and are left out (both reported in data_quality_findings).
+{%- set nothing_to_add = is_incremental() and not var('rebuild_weeks_from', none) and not snapshot_has_weeks_to_add() %}
 with
 
 weeks as (
@@ -251,3 +252,7 @@ final as (
 )
 
 select * from final
+{%- if nothing_to_add %}
+-- no week ended since the last run: no rows (the planner prunes the whole query)
+where false
+{%- endif %}
