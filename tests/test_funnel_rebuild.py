@@ -1,7 +1,8 @@
 """A past night rebuilds identically: the funnel marts built as of D1 equal the
 ones built as of D1 again after a later night (D2) -- including the incremental
 weekly snapshots, which a rerun for an earlier date first trims -- and a full
-refresh gives the same rows as the incremental path. Also the nightly job runs
+refresh gives the same rows as the incremental path, also after the funnel
+standard changed. Also the nightly job runs
 the funnel-standard asset before dbt, and `salesops report funnel` reads it."""
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import sys
 from datetime import date, timedelta
 
 import pytest
+import yaml
 
+from salesops.funnel.standard import DEFAULT_PATH, load_standard, write_standard
 from salesops.settings import get_settings, resolve_as_of
 from salesops.transform import dbt_build_args
 from tests.test_nightly import _env, run_nightly_job, schema_digest
@@ -62,6 +65,25 @@ def test_past_as_of_rebuilds_identically(tmp_path, dbt_manifest):
 
         _dbt(d1, full_refresh=True)
         assert _digest(settings) == first  # the incremental snapshots equal a full rebuild
+
+        # the funnel standard changes (Needs Analysis and Proposal swap places): the models
+        # incremental per opportunity recompute every opportunity, equal to a full rebuild.
+        # Not the weekly snapshots: past weeks keep the standard they were built with until
+        # backfilled (snapshot_backfill, docs/funnel.md), so they are compared after --full-refresh only.
+        standard = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+        names = [s["name"] for s in standard["stages"]]
+        i, j = names.index("Needs Analysis"), names.index("Proposal")
+        standard["stages"][i]["name"], standard["stages"][j]["name"] = "Proposal", "Needs Analysis"
+        (tmp_path / "funnel.yml").write_text(yaml.safe_dump(standard, allow_unicode=True), encoding="utf-8")
+        write_standard(settings, load_standard(tmp_path / "funnel.yml"))
+        _dbt(d1)
+        swapped = _digest(settings)
+        assert swapped["marts.funnel_stage_conversion"] != first["marts.funnel_stage_conversion"]
+        _dbt(d1, full_refresh=True)
+        rebuilt = _digest(settings)
+        assert rebuilt["marts.pipeline_weekly_snapshots"] != swapped["marts.pipeline_weekly_snapshots"]
+        del rebuilt["marts.pipeline_weekly_snapshots"], swapped["marts.pipeline_weekly_snapshots"]
+        assert rebuilt == swapped
 
         out = subprocess.run([sys.executable, "-m", "salesops.cli", "report", "funnel", "--as-of", d1.isoformat()],
                              capture_output=True, text=True, env=dict(os.environ) | {"COLUMNS": "160"})

@@ -1,6 +1,7 @@
 {#-
     Incremental models keyed per entity (e.g. per opportunity) that must equal a
-    full rebuild exactly. The pattern (int_opportunity_stages_sequenced):
+    full rebuild exactly. The pattern (int_opportunity_changes_ordered,
+    int_opportunity_stages_sequenced, int_opportunity_stages_passed):
       * the model stores two bookkeeping columns on every row:
           computed_as_of_date          var('as_of') of the build that wrote the row
           computed_load_id             the latest dlt load id (_dlt_load_id) of the landed
@@ -71,42 +72,19 @@
     not exists (select 1 from {{ this }} as existing where existing.{{ key_column }} = {{ key_expr }})
 {%- endmacro %}
 
-{#- pre_hook of int_opportunity_stages_sequenced: delete the stage entries of
-    every opportunity whose entries may differ from a full rebuild as of
-    var('as_of'); the model then recomputes exactly those opportunities.
-    An opportunity's entries depend only on its own history rows and its own
-    created / deleted dates (business dates, each seen "on or before as_of"),
-    plus the funnel standard's stage order and closed / won flags, plus, for
-    its current open stage only, the as-of date itself (days_in_stage). So:
-      * everything, when incremental_rebuild_all (no bookkeeping, as-of date
-        moved backwards) or a stage used by the existing rows changed its order
-        or flags in the funnel standard;
-      * an open current stage written for another as-of date;
-      * a history / opportunity row landed by a later load than the last
-        build's -- new, changed or soft-deleted;
-      * a history row changed or deleted, or an opportunity created or
-        deleted, on a business date after the last build's as-of date and on or
-        before this one (rows recorded earlier that only become visible now).
-    Assumes landed rows are never removed (ingestion merges; deletions are
-    soft, flagged rows) and a history row never moves to another opportunity
-    (Salesforce: OpportunityHistory.OpportunityId is not updateable). -#}
-{% macro stages_sequenced_delete_changed() -%}
-{%- if is_incremental() and incremental_has_columns(['computed_as_of_date', 'computed_load_id']) -%}
-{%- set stages = ref('stg_config__funnel_stages') -%}
-{%- set history = ref('stg_crm__opportunity_history') -%}
-{%- set opportunities = ref('stg_crm__opportunities') -%}
-delete from {{ this }}
-where {{ incremental_rebuild_all([incremental_dimension_changed(
-        "select distinct built.stage_name, built.stage_order, built.is_closed_stage, built.is_won_stage from " ~ this ~ " as built",
-        "select distinct built.stage_name, stages.stage_order, coalesce(stages.is_closed, false), coalesce(stages.is_won, false)
-            from " ~ this ~ " as built left join " ~ stages ~ " as stages on stages.stage_name = built.stage_name"
-    )]) }}
-   or opportunity_id in (
-        select opportunity_id from {{ this }}
-        where is_current_stage and not is_closed_stage and computed_as_of_date <> {{ as_of_date() }}
-
-        union
-
+{#- SQL: the opportunities whose rows in an opportunity-keyed model may differ from a
+    full rebuild as of var('as_of') because of the CRM (model: the opportunity's rows
+    depend only on its own history rows and its own created / deleted dates, each seen
+    "on or before the as-of date"):
+      * a history / opportunity row landed by a later load than the last build's --
+        new, changed or soft-deleted;
+      * a history row changed or deleted, or an opportunity created or deleted, on a
+        business date after the last build's as-of date and on or before this one
+        (rows recorded earlier that only become visible now).
+    Assumes landed rows are never removed (ingestion merges; deletions are soft,
+    flagged rows) and a history row never moves to another opportunity (Salesforce:
+    OpportunityHistory.OpportunityId is not updateable). -#}
+{% macro opportunities_changed_since_last_build() -%}
         select opportunity_id from {{ source('crm', 'opportunity_history') }}
         where {{ incremental_loaded_since() }}
 
@@ -117,19 +95,97 @@ where {{ incremental_rebuild_all([incremental_dimension_changed(
 
         union
 
-        select opportunity_id from {{ history }}
+        select opportunity_id from {{ ref('stg_crm__opportunity_history') }}
         where {{ incremental_in_as_of_window(to_business_date('changed_at')) }}
            or {{ incremental_in_as_of_window(to_business_date('deleted_at')) }}
 
         union
 
-        select opportunity_id from {{ opportunities }}
+        select opportunity_id from {{ ref('stg_crm__opportunities') }}
         where {{ incremental_in_as_of_window(to_business_date('created_at')) }}
            or {{ incremental_in_as_of_window(to_business_date('deleted_at')) }}
+{%- endmacro %}
+
+{#- SQL: the latest load id of the landed opportunity / history rows (the
+    computed_load_id of the rows a build writes; rows of later loads are new to the
+    next build). -#}
+{% macro landed_opportunities_load_id() -%}
+    select max(_dlt_load_id) as load_id
+    from (
+        select _dlt_load_id from {{ source('crm', 'opportunity_history') }}
+        union all
+        select _dlt_load_id from {{ source('crm', 'opportunity') }}
+    ) as landed
+{%- endmacro %}
+
+{#- pre_hook of an incremental model keyed per opportunity (int_opportunity_changes_ordered,
+    int_opportunity_stages_sequenced, int_opportunity_stages_passed): delete the rows
+    of every opportunity that may differ from a full rebuild -- those of
+    opportunities_changed_since_last_build(), those selected by `also_ids_sql`, and
+    every row when incremental_rebuild_all(rebuild_all_conditions) holds; the model
+    then recomputes the opportunities without rows (incremental_missing_keys).
+    `bookkeeping`: the columns the existing table must have (else nothing is deleted
+    and on_schema_change='fail' asks for a --full-refresh). -#}
+{% macro delete_changed_opportunities(rebuild_all_conditions=[], also_ids_sql=none,
+                                      bookkeeping=['computed_as_of_date', 'computed_load_id']) -%}
+{%- if is_incremental() and incremental_has_columns(bookkeeping) -%}
+delete from {{ this }}
+where {{ incremental_rebuild_all(rebuild_all_conditions) }}
+   or opportunity_id in (
+        {%- if also_ids_sql %}
+        {{ also_ids_sql }}
+
+        union
+        {% endif %}
+        {{ opportunities_changed_since_last_build() }}
    )
 {%- else -%}
 select 1
 {%- endif -%}
+{%- endmacro %}
+
+{#- pre_hook of int_opportunity_stages_sequenced. Besides the CRM changes, an
+    opportunity's entries depend on the funnel standard's stage order and closed /
+    won flags, and -- for its current open stage only -- on the as-of date itself
+    (days_in_stage). So also:
+      * everything, when a stage used by the existing rows changed its order or
+        flags in the funnel standard;
+      * an open current stage written for another as-of date. -#}
+{% macro stages_sequenced_delete_changed() -%}
+{%- set stages = ref('stg_config__funnel_stages') -%}
+{{ delete_changed_opportunities(
+    rebuild_all_conditions=[incremental_dimension_changed(
+        "select distinct built.stage_name, built.stage_order, built.is_closed_stage, built.is_won_stage from " ~ this ~ " as built",
+        "select distinct built.stage_name, stages.stage_order, coalesce(stages.is_closed, false), coalesce(stages.is_won, false)
+            from " ~ this ~ " as built left join " ~ stages ~ " as stages on stages.stage_name = built.stage_name"
+    )],
+    also_ids_sql="select opportunity_id from " ~ this ~ "
+        where is_current_stage and not is_closed_stage and computed_as_of_date <> " ~ as_of_date()
+) }}
+{%- endmacro %}
+
+{#- pre_hook of int_opportunity_stages_passed: besides the CRM changes, everything when
+    the funnel standard changed since the last build (any stage, used or not: a new
+    open stage between two others is imputed when an opportunity jumps over it). -#}
+{% macro stages_passed_delete_changed() -%}
+{{ delete_changed_opportunities(
+    rebuild_all_conditions=["exists (select 1 from " ~ this ~ " where computed_funnel_hash is distinct from " ~ funnel_standard_hash() ~ ")"],
+    bookkeeping=['computed_as_of_date', 'computed_load_id', 'computed_funnel_hash']
+) }}
+{%- endmacro %}
+
+{#- SQL: a fingerprint of the funnel standard's stages (name, order, closed / won
+    flags), stored by int_opportunity_stages_passed as computed_funnel_hash: its
+    imputed stages depend on every open stage, used by an opportunity or not. -#}
+{% macro funnel_standard_hash() -%}
+    (
+        select {{ dbt.hash(dbt.listagg(
+            "stage_name || '|' || coalesce(cast(stage_order as " ~ dbt.type_string() ~ "), '') || '|'
+                || coalesce(cast(is_closed as " ~ dbt.type_string() ~ "), '') || '|'
+                || coalesce(cast(is_won as " ~ dbt.type_string() ~ "), '')",
+            "','", "order by stage_name")) }}
+        from {{ ref('stg_config__funnel_stages') }}
+    )
 {%- endmacro %}
 
 

@@ -1,10 +1,8 @@
 {#-
     Body of int_opportunity_changes_ordered (the rules are in that model's
-    header), shared with the incremental build of
-    int_opportunity_stages_sequenced, which numbers the changes of only the
-    opportunities it recomputes: `opportunity_filter` is a SQL predicate on
-    `source_opportunities.opportunity_id`, applied before the window functions (an outer filter on
-    the view is not pushed below them).
+    header). Its incremental build numbers the changes of only the opportunities
+    it recomputes: `opportunity_filter` is a SQL predicate on
+    `source_opportunities.opportunity_id`, applied before the window functions.
 -#}
 {% macro opportunity_changes_ordered(opportunity_filter=none) -%}
 with

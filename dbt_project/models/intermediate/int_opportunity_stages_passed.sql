@@ -11,11 +11,37 @@
 --                      (a later open stage or Closed Won).
 --   first_days_in_stage: days of the first actual visit, only when it has been
 --                      exited (null when imputed or still in the stage).
+-- Incremental per opportunity (issue 3, docs/incremental.md): an opportunity's
+-- rows depend only on its own stage entries (never on the as-of date itself: days
+-- count only for exited entries) and on the funnel standard. The pre_hook deletes
+-- the rows of every opportunity whose CRM rows may have changed since the last
+-- build, and everything when the as-of date moved backwards or the funnel standard
+-- changed (computed_funnel_hash); the model recomputes the opportunities without rows.
+-- depends_on (incremental branch): {{ ref('stg_crm__opportunities') }} {{ ref('stg_crm__opportunity_history') }}
+{{
+    config(
+        materialized=incremental_unless_spark(),
+        incremental_strategy='delete+insert',
+        unique_key='opportunity_stage_id',
+        on_schema_change='fail',
+        pre_hook="{{ stages_passed_delete_changed() }}"
+    )
+}}
 with
 
 entries as (
 
-    select * from {{ ref('int_opportunity_stages_sequenced') }}
+    select * from {{ ref('int_opportunity_stages_sequenced') }} as known_entries
+    {%- if is_incremental() %}
+    -- incremental: the opportunities without rows only
+    where {{ incremental_missing_keys('known_entries.opportunity_id', 'opportunity_id') }}
+    {%- endif %}
+
+),
+
+watermark as (
+
+    {{ landed_opportunities_load_id() }}
 
 ),
 
@@ -115,11 +141,17 @@ final as (
         first_visits.entered_at as first_entered_at,
         {{ to_business_date('first_visits.entered_at') }} as first_entered_date,
         coalesce(reached.has_reached_later, 0) = 1 as has_reached_later,
-        first_visits.days_in_stage as first_days_in_stage
+        first_visits.days_in_stage as first_days_in_stage,
+
+        -- incremental bookkeeping (see the header)
+        {{ as_of_date() }} as computed_as_of_date,
+        watermark.load_id as computed_load_id,
+        {{ funnel_standard_hash() }} as computed_funnel_hash
     from first_visits
     left join reached
         on reached.opportunity_id = first_visits.opportunity_id
         and reached.stage_name = first_visits.stage_name
+    cross join watermark
 
 )
 

@@ -32,14 +32,12 @@
 }}
 with
 
--- incremental: int_opportunity_changes_ordered's rules for the opportunities
--- without entries only (filtered before its window functions)
 changes as (
 
+    select * from {{ ref('int_opportunity_changes_ordered') }} as known_changes
     {%- if is_incremental() %}
-    {{ opportunity_changes_ordered(incremental_missing_keys('source_opportunities.opportunity_id', 'opportunity_id')) }}
-    {%- else %}
-    select * from {{ ref('int_opportunity_changes_ordered') }}
+    -- incremental: the opportunities without entries only (filtered before the window functions)
+    where {{ incremental_missing_keys('known_changes.opportunity_id', 'opportunity_id') }}
     {%- endif %}
 
 ),
@@ -47,12 +45,7 @@ changes as (
 -- the latest load of the landed rows this build read: rows of later loads are new to the next build
 watermark as (
 
-    select max(_dlt_load_id) as load_id
-    from (
-        select _dlt_load_id from {{ source('crm', 'opportunity_history') }}
-        union all
-        select _dlt_load_id from {{ source('crm', 'opportunity') }}
-    ) as landed
+    {{ landed_opportunities_load_id() }}
 
 ),
 
