@@ -176,16 +176,14 @@ select 1
 
 {#- SQL: a fingerprint of the funnel standard's stages (name, order, closed / won
     flags), stored by int_opportunity_stages_passed as computed_funnel_hash: its
-    imputed stages depend on every open stage, used by an opportunity or not.
-    (Spark's listagg has no order by, and warns; there the model is a table rebuilt
-    every night, so the fingerprint is never compared.) -#}
+    imputed stages depend on every open stage, used by an opportunity or not. -#}
 {% macro funnel_standard_hash() -%}
     (
         select {{ dbt.hash(dbt.listagg(
             "stage_name || '|' || coalesce(cast(stage_order as " ~ dbt.type_string() ~ "), '') || '|'
                 || coalesce(cast(is_closed as " ~ dbt.type_string() ~ "), '') || '|'
                 || coalesce(cast(is_won as " ~ dbt.type_string() ~ "), '')",
-            "','", none if target.type == 'spark' else "order by stage_name")) }}
+            "','", "order by stage_name")) }}
         from {{ ref('stg_config__funnel_stages') }}
     )
 {%- endmacro %}
