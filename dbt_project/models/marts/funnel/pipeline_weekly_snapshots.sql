@@ -224,8 +224,9 @@ final as (
 
     select
         -- varchar, the contract's type: on PostgreSQL a text column would make the next incremental
-        -- run fail its schema check against the varchar table
-        cast(open_states.opportunity_id || '-' || cast(open_states.week_end_date as {{ dbt.type_string() }}) as varchar)
+        -- run fail its schema check against the varchar table (dbt.cast: Spark has no unsized
+        -- varchar, macros/spark.sql casts to string there)
+        {{ dbt.cast("open_states.opportunity_id || '-' || cast(open_states.week_end_date as " ~ dbt.type_string() ~ ")", "varchar") }}
             as snapshot_id,
         open_states.week_end_date,
         open_states.opportunity_id,
@@ -237,7 +238,7 @@ final as (
         open_states.close_date,
         open_states.currency,
         open_states.amount,
-        cast('{{ var("reporting_currency") }}' as varchar) as reporting_currency,
+        {{ dbt.cast("'" ~ var("reporting_currency") ~ "'", "varchar") }} as reporting_currency,
         {{ to_money('open_states.amount * fx.rate_to_reporting') }} as amount_reporting,
         {{ to_money(to_money('open_states.amount * fx.rate_to_reporting') ~ ' * open_states.probability') }}
             as weighted_amount_reporting,
