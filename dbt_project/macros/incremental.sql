@@ -72,6 +72,16 @@
     not exists (select 1 from {{ this }} as existing where existing.{{ key_column }} = {{ key_expr }})
 {%- endmacro %}
 
+{#- SQL for the model body of a per-opportunity model that reads another one (already
+    brought up to date this night): its rows, only those of the opportunities this
+    build recomputes when incremental (filtered before any window function). -#}
+{% macro rows_of_opportunities_to_recompute(relation) -%}
+    select * from {{ relation }} as upstream
+    {%- if is_incremental() %}
+    where {{ incremental_missing_keys('upstream.opportunity_id', 'opportunity_id') }}
+    {%- endif %}
+{%- endmacro %}
+
 {#- SQL: the opportunities whose rows in an opportunity-keyed model may differ from a
     full rebuild as of var('as_of') because of the CRM (model: the opportunity's rows
     depend only on its own history rows and its own created / deleted dates, each seen

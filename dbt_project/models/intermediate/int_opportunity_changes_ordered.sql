@@ -21,13 +21,12 @@
 }}
 with
 
+-- incremental: only the opportunities without rows are numbered
 changes as (
 
-    {%- if is_incremental() %}
-    {{ opportunity_changes_ordered(incremental_missing_keys('source_opportunities.opportunity_id', 'opportunity_id')) }}
-    {%- else %}
-    {{ opportunity_changes_ordered() }}
-    {%- endif %}
+    {{ opportunity_changes_ordered(
+        incremental_missing_keys('source_opportunities.opportunity_id', 'opportunity_id') if is_incremental() else none
+    ) }}
 
 ),
 

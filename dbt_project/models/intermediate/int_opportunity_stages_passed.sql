@@ -29,13 +29,10 @@
 }}
 with
 
+-- incremental: the entries of the opportunities without rows only
 entries as (
 
-    select * from {{ ref('int_opportunity_stages_sequenced') }} as known_entries
-    {%- if is_incremental() %}
-    -- incremental: the opportunities without rows only
-    where {{ incremental_missing_keys('known_entries.opportunity_id', 'opportunity_id') }}
-    {%- endif %}
+    {{ rows_of_opportunities_to_recompute(ref('int_opportunity_stages_sequenced')) }}
 
 ),
 

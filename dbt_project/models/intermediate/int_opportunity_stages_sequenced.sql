@@ -32,13 +32,10 @@
 }}
 with
 
+-- incremental: the changes of the opportunities without entries only
 changes as (
 
-    select * from {{ ref('int_opportunity_changes_ordered') }} as known_changes
-    {%- if is_incremental() %}
-    -- incremental: the opportunities without entries only (filtered before the window functions)
-    where {{ incremental_missing_keys('known_changes.opportunity_id', 'opportunity_id') }}
-    {%- endif %}
+    {{ rows_of_opportunities_to_recompute(ref('int_opportunity_changes_ordered')) }}
 
 ),
 
