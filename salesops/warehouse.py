@@ -50,6 +50,17 @@ def read_rows(settings: Settings, sql: str, params: Mapping[str, Any] | None = N
         return [dict(r._mapping) for r in conn.execute(sa.text(sql), dict(params or {}))]
 
 
+def read_tuples(conn: sa.Connection, sql: str) -> list[tuple]:
+    """Rows of a query (no parameters) as plain tuples through the driver's own cursor:
+    for large reads, where SQLAlchemy's Row objects cost as much as the query."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def table_exists(conn: sa.Connection, schema: str, table: str) -> bool:
     return sa.inspect(conn).has_table(table, schema=schema)
 

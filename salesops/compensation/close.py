@@ -109,14 +109,9 @@ def load_inputs(settings: Settings, plans: dict[str, Plan]) -> tuple[list[Assign
             if not warehouse.table_exists(conn, schema, table):
                 raise MissingInput(f"{schema}.{table} does not exist in the warehouse {settings.warehouse_label}: "
                                    f"build the crediting marts first (salesops dbt build --select +comp_credits +comp_quotas)")
-        credits = [
-            Credit(r["credit_id"], r["payee_id"], r["component"], r["credit_date"], r["credit_amount"], r["plan_currency"],
-                   plan_id=r["plan_id"], measure=r["measure"], credit_type=r["credit_type"], source_type=r["source_type"],
-                   source_id=r["source_id"], split_share=r["split_share"], cancels_credit_id=r["cancels_credit_id"])
-            for r in _read(conn, "marts", "comp_credits",
-                           "select credit_id, payee_id, plan_id, component, measure, credit_type, source_type, source_id, "
-                           "cancels_credit_id, credit_date, split_share, credit_amount, plan_currency from marts.comp_credits")
-        ]
+        # the column order of Credit, as plain tuples: Row objects would double the time (scale 10: 648k credits)
+        credits = list(map(Credit._make, warehouse.read_tuples(
+            conn, f"select {', '.join(Credit._fields)} from marts.comp_credits")))
         quotas = [Quota(r["payee_id"], r["period"], r["component"], r["quota_amount"], r["currency"])
                   for r in _read(conn, "marts", "comp_quotas")]
         jobs_sql = """

@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from salesops.compensation.plans import Component, Plan
 
@@ -66,9 +66,11 @@ def _period_of_date(d: date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
 
-@dataclass(frozen=True)
-class Credit:
-    """One row of `comp_credits` (docs/interfaces.md), the fields the engine needs."""
+class Credit(NamedTuple):
+    """One row of `comp_credits` (docs/interfaces.md), the fields the engine needs.
+
+    A named tuple, not a dataclass: the engine reads every credit (648k at demo scale
+    10), and a tuple is built from a database row in a third of the time."""
 
     credit_id: str
     payee_id: str
