@@ -97,9 +97,9 @@ def main() -> None:
         # artifacts and logs of the bench's build go to the data dir: dbt_project/target holds the
         # manifest Dagster loads, and other builds (tests, `make run`) may be writing there
         target, logs = dbt_dirs(settings.data_dir)
-        os.environ.update({**dbt_env(settings), "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(logs)})
+        os.environ.update({**dbt_env(settings, resolve_as_of(settings)), "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(logs)})
         os.chdir(DBT_PROJECT_DIR)
-        res = dbtRunner().invoke([*dbt_build_args(settings, resolve_as_of(settings)), "--quiet"])
+        res = dbtRunner().invoke([*dbt_build_args(settings), "--quiet"])
         if not res.success:
             raise SystemExit(f"dbt build failed: {res.exception}")
 
@@ -156,10 +156,10 @@ def main() -> None:
         t_dbt = time.perf_counter()
         # dbt in its own process, as the nightly's dbt ops run it (dbt-duckdb keeps the warehouse open in its process)
         res = subprocess.run([str(Path(sys.executable).parent / "dbt"),
-                              *dbt_build_args(settings, resolve_as_of(settings), select=CREDITING_SELECT), "--quiet",
+                              *dbt_build_args(settings, select=CREDITING_SELECT), "--quiet",
                               "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
                               "--target-path", str(target / "commission"), "--log-path", str(logs)],
-                             env={**os.environ, **dbt_env(settings)}, capture_output=True, text=True)
+                             env={**os.environ, **dbt_env(settings, resolve_as_of(settings))}, capture_output=True, text=True)
         if res.returncode:
             raise SystemExit(f"dbt build of the crediting chain failed:\n{res.stdout[-3000:]}{res.stderr[-3000:]}")
         t_engine, c_engine = time.perf_counter(), time.process_time()

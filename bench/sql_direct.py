@@ -106,11 +106,11 @@ def ensure_compiled(settings, target: Path, logs: Path) -> dict:
     from salesops.transform import dbt_build_args, dbt_env
 
     # in a child process: dbt-duckdb keeps the warehouse open in its process, and it is attached below
-    args = dbt_build_args(settings, resolve_as_of(settings), unit_tests=True)  # compile has no --exclude-resource-type
+    args = dbt_build_args(settings, unit_tests=True)  # compile has no --exclude-resource-type
     args[0] = "compile"
     res = subprocess.run([str(Path(sys.executable).parent / "dbt"), *args, "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
                           "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target), "--log-path", str(logs)],
-                         env={**os.environ, **dbt_env(settings)}, capture_output=True, text=True)
+                         env={**os.environ, **dbt_env(settings, resolve_as_of(settings))}, capture_output=True, text=True)
     if res.returncode:
         raise SystemExit(f"dbt compile failed:\n{res.stdout[-3000:]}{res.stderr[-3000:]}")
     return load_manifest(target)

@@ -39,8 +39,8 @@ def rebuild_snapshot_weeks(context: dg.OpExecutionContext, dbt: DbtCliResource, 
         raise dg.Failure(f"month {context.partition_key[:7]} starts after the as-of date {as_of}: nothing to rebuild",
                          allow_retries=False)
     context.log.info(f"{SNAPSHOT_MODEL}: rebuilding the weeks ending {first}..{min(last, as_of)} as of {as_of}")
-    os.environ.update(dbt_env(s))
-    args = dbt_build_args(s, as_of, select=f"{SNAPSHOT_MODEL}+",
+    os.environ.update(dbt_env(s, as_of))
+    args = dbt_build_args(s, select=f"{SNAPSHOT_MODEL}+",
                           extra_vars={"rebuild_weeks_from": first.isoformat(), "rebuild_weeks_to": last.isoformat()})
     yield from dbt.cli(args, manifest=dbt_project().manifest_path, context=context).stream()
 

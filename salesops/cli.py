@@ -120,19 +120,18 @@ def ingest(
 def dbt_command(ctx: typer.Context) -> None:
     """dbt with the project's settings, e.g. `salesops dbt parse`, `salesops dbt build -s marts`.
 
-    build/run/test/compile/parse get the run's vars (as-of date, currency, fiscal calendar)
-    unless --vars is given: a parse with the night's vars lets the night's first dbt stage
-    reuse it (dbt parses in full when vars change)."""
+    build/run/test/compile/parse get the project's vars (currency, fiscal calendar) unless
+    --vars is given, and every command the as-of date (SALESOPS_AS_OF): dbt parses in full
+    when vars change, and the nightly passes the same ones."""
     args = list(ctx.args)
     if not args:
         console.print("usage: salesops dbt <dbt command> [dbt options]", markup=False)
         raise typer.Exit(2)
     if args[0] in ("build", "run", "test", "compile", "parse") and "--vars" not in args:
-        from salesops.settings import get_settings, resolve_as_of
+        from salesops.settings import get_settings
         from salesops.transform import dbt_vars
 
-        settings = get_settings()
-        args += ["--vars", json.dumps(dbt_vars(settings, resolve_as_of(settings)))]
+        args += ["--vars", json.dumps(dbt_vars(get_settings()))]
     _dbt(args)
 
 
@@ -140,10 +139,11 @@ def _dbt(args: list[str]) -> None:
     _quiet_runtime()
     from dbt.cli.main import dbtRunner
 
-    from salesops.settings import get_settings
+    from salesops.settings import get_settings, resolve_as_of
     from salesops.transform import dbt_env
 
-    os.environ.update(dbt_env(get_settings()))
+    settings = get_settings()
+    os.environ.update(dbt_env(settings, resolve_as_of(settings)))
     cwd = os.getcwd()
     os.chdir(DBT_PROJECT_DIR)  # profiles.yml defaults are relative to the project
     try:

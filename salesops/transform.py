@@ -10,22 +10,23 @@ from sqlalchemy.engine import make_url
 from salesops.settings import Settings
 
 
-def dbt_vars(settings: Settings, as_of: date) -> dict:
+def dbt_vars(settings: Settings) -> dict:
+    """The vars of every build. Not the as-of date: it changes every night, and dbt parses
+    the whole project again when a var changes (dbt_env passes it as SALESOPS_AS_OF)."""
     return {
-        "as_of": as_of.isoformat(),
         "reporting_currency": settings.reporting_currency,
         "fiscal_year_start_month": settings.fiscal_year_start_month,
         "timezone": settings.timezone,
     }
 
 
-def dbt_build_args(settings: Settings, as_of: date, *, full_refresh: bool = False, select: str | None = None,
+def dbt_build_args(settings: Settings, *, full_refresh: bool = False, select: str | None = None,
                    unit_tests: bool = False, extra_vars: dict | None = None) -> list[str]:
-    """`dbt build` arguments: vars carry the as-of date, so any past night rebuilds the same.
+    """`dbt build` arguments (the as-of date is in dbt_env).
 
     Unit tests check SQL logic on fixed rows, not the night's data: they run in CI
     (`make test`, tests/test_nightly.py) and with `salesops dbt build`, not every night."""
-    args = ["build", "--vars", json.dumps({**dbt_vars(settings, as_of), **(extra_vars or {})}, sort_keys=True)]
+    args = ["build", "--vars", json.dumps({**dbt_vars(settings), **(extra_vars or {})}, sort_keys=True)]
     if not unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
     if full_refresh:
@@ -35,12 +36,15 @@ def dbt_build_args(settings: Settings, as_of: date, *, full_refresh: bool = Fals
     return args
 
 
-def dbt_env(settings: Settings) -> dict[str, str]:
-    """Environment read by dbt_project/profiles.yml (the target = SALESOPS_WAREHOUSE_TARGET).
+def dbt_env(settings: Settings, as_of: date) -> dict[str, str]:
+    """Environment of a dbt run: the as-of date the marts describe (SALESOPS_AS_OF, read by
+    the macro as_of_date, so any past night rebuilds the same), and what
+    dbt_project/profiles.yml reads (the target = SALESOPS_WAREHOUSE_TARGET).
 
     On PostgreSQL it holds the warehouse password (SALESOPS_PG_PASSWORD): pass
     it to dbt's environment, never to a log."""
     env = {
+        "SALESOPS_AS_OF": as_of.isoformat(),
         "SALESOPS_DBT_TARGET": settings.warehouse_target,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
     }

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,7 +15,7 @@ import pytest
 
 from salesops.contracts import load_all
 from salesops.settings import get_settings
-from salesops.transform import dbt_build_args
+from salesops.transform import dbt_build_args, dbt_env, dbt_vars
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_keys.txt"
 
@@ -62,12 +65,36 @@ def test_asset_keys_snapshot(defs):
     assert keys == SNAPSHOT.read_text().split()
 
 
-def test_dbt_build_args_carry_as_of_and_options():
+def test_dbt_build_args_and_env_carry_as_of_and_options():
     s = get_settings(_env_file=None, fiscal_year_start_month=4, reporting_currency="CNY")
-    args = dbt_build_args(s, date(2026, 3, 31), full_refresh=True, select="marts")
+    args = dbt_build_args(s, full_refresh=True, select="marts")
     assert args[0] == "build" and args[-2:] == ["--select", "marts"] and "--full-refresh" in args
     # unit tests run in CI (test_nightly.py::test_dbt_unit_tests_pass), not every night
     assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
-    assert "--exclude-resource-type" not in dbt_build_args(s, date(2026, 3, 31), unit_tests=True)
-    assert json.loads(args[2]) == {"as_of": "2026-03-31", "fiscal_year_start_month": 4,
-                                   "reporting_currency": "CNY", "timezone": "Asia/Shanghai"}
+    assert "--exclude-resource-type" not in dbt_build_args(s, unit_tests=True)
+    # the vars stay the same from night to night (a changed var makes dbt parse the whole project);
+    # the as-of date goes in the environment
+    assert json.loads(args[2]) == {"fiscal_year_start_month": 4, "reporting_currency": "CNY", "timezone": "Asia/Shanghai"}
+    assert dbt_env(s, date(2026, 3, 31))["SALESOPS_AS_OF"] == "2026-03-31"
+
+
+def test_a_new_as_of_date_keeps_dbt_partial_parse(tmp_path):
+    """The night's as-of date reaches the SQL (compiled with each date), and a new date
+    does not make dbt parse the project again."""
+    from salesops.paths import DBT_PROJECT_DIR
+
+    s = get_settings(_env_file=None, data_dir=tmp_path / "data")
+    s.warehouse.parent.mkdir(parents=True)
+    log = tmp_path / "logs" / "dbt.log"
+    compiled = tmp_path / "target" / "compiled" / "salesops" / "models" / "intermediate" / "int_months_spined.sql"
+    for day in ("2026-03-30", "2026-03-31"):
+        env = {**os.environ, **dbt_env(s, date.fromisoformat(day))}
+        out = subprocess.run(
+            [str(Path(sys.executable).parent / "dbt"), "compile", "--select", "int_months_spined", "--vars",
+             json.dumps(dbt_vars(s)), "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+             "--target-path", str(tmp_path / "target"), "--log-path", str(log.parent)],
+            env=env, cwd=DBT_PROJECT_DIR, capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+        assert f"cast('{day}' as date)" in compiled.read_text()
+    second_run = log.read_text().split("Running with dbt=")[-1]
+    assert "Unable to do partial parsing" not in second_run and "Partial parsing enabled" in second_run

@@ -30,8 +30,9 @@ FUNNEL_MARTS = ("funnel_stage_conversion", "funnel_stage_calibration", "funnel_s
 
 def _dbt(as_of: date, full_refresh: bool = False) -> None:
     # cautious: skip tests that compare a funnel model with a model left as of another date (rep_monthly_kpis)
-    args = [*dbt_build_args(get_settings(), as_of, full_refresh=full_refresh, select=FUNNEL), "--indirect-selection", "cautious"]
-    out = subprocess.run([sys.executable, "-m", "salesops.cli", "dbt", *args], env=dict(os.environ), capture_output=True, text=True)
+    args = [*dbt_build_args(get_settings(), full_refresh=full_refresh, select=FUNNEL), "--indirect-selection", "cautious"]
+    out = subprocess.run([sys.executable, "-m", "salesops.cli", "dbt", *args], env={**os.environ, "SALESOPS_AS_OF": as_of.isoformat()},
+                         capture_output=True, text=True)
     assert out.returncode == 0, out.stdout[-5000:] + out.stderr[-2000:]
 
 

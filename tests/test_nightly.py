@@ -176,8 +176,8 @@ def test_dbt_unit_tests_pass(night):
 
     manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
     expected = {uid for uid in manifest["unit_tests"]}
-    os.environ.update(dbt_env(night))
-    args = dbt_build_args(night, resolve_as_of(night), unit_tests=True)
+    os.environ.update(dbt_env(night, resolve_as_of(night)))
+    args = dbt_build_args(night, unit_tests=True)
     args[0] = "test"
     target = night.data_dir / "dbt_target"
     cwd = os.getcwd()

@@ -166,21 +166,21 @@ def test_postgres_settings_and_dbt_env(monkeypatch):
     for var in [v for v in os.environ if v.startswith("SALESOPS_")]:
         monkeypatch.delenv(var)
     assert get_settings().warehouse_target == "duckdb"
-    assert dbt_env(get_settings())["SALESOPS_DBT_TARGET"] == "duckdb"
+    assert dbt_env(get_settings(), date(2026, 3, 31))["SALESOPS_DBT_TARGET"] == "duckdb"
     s = get_settings(warehouse_target="postgres",
                      warehouse_url="postgresql+psycopg://bi_loader:p%40ss%3Aword@wh.internal:6543/sales?sslmode=require")
-    env = dbt_env(s)
+    env = dbt_env(s, date(2026, 3, 31))
     assert {k: v for k, v in env.items() if k.startswith(("SALESOPS_", "PG"))} == {
-        "SALESOPS_DBT_TARGET": "postgres", "SALESOPS_PG_HOST": "wh.internal", "SALESOPS_PG_PORT": "6543",
+        "SALESOPS_AS_OF": "2026-03-31", "SALESOPS_DBT_TARGET": "postgres", "SALESOPS_PG_HOST": "wh.internal", "SALESOPS_PG_PORT": "6543",
         "SALESOPS_PG_USER": "bi_loader", "SALESOPS_PG_PASSWORD": "p@ss:word", "SALESOPS_PG_DBNAME": "sales", "SALESOPS_PG_SSLMODE": "require"}
     assert "p@ss" not in s.warehouse_label() and "p%40ss" not in s.warehouse_label()
     # no password in the URL: PGPASSWORD, else empty (libpq reads ~/.pgpass); dlt and dbt both get it explicitly
     no_password = get_settings(warehouse_target="postgres", warehouse_url="postgresql+psycopg://etl@/salesops?host=/run/pg")
     monkeypatch.setenv("PGPASSWORD", "from-env")
-    env = dbt_env(no_password)
+    env = dbt_env(no_password, date(2026, 3, 31))
     assert (env["SALESOPS_PG_HOST"], env["SALESOPS_PG_PASSWORD"], env["SALESOPS_PG_PORT"]) == ("/run/pg", "from-env", "5432")
     monkeypatch.delenv("PGPASSWORD")
-    assert dbt_env(no_password)["SALESOPS_PG_PASSWORD"] == ""
+    assert dbt_env(no_password, date(2026, 3, 31))["SALESOPS_PG_PASSWORD"] == ""
     with pytest.raises(WarehouseConfigError, match="needs SALESOPS_WAREHOUSE_URL"):
         get_settings(warehouse_target="postgres")
     with pytest.raises(WarehouseConfigError, match="PostgreSQL URL") as err:

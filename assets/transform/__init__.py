@@ -100,9 +100,9 @@ def _stage_assets(project: DbtProject, stage: str, select: str | None, exclude: 
         as_of = run_as_of(context, s, config.as_of)
         full_refresh = config.full_refresh or context.run.tags.get(FULL_REFRESH_TAG) == "true"
         context.log.info(f"{stage}: dbt build as of {as_of}")
-        os.environ.update(dbt_env(s))  # profiles.yml reads paths and limits from the environment
+        os.environ.update(dbt_env(s, as_of))  # the as-of date; profiles.yml reads paths and limits from the environment
         os.environ["DBT_INDIRECT_SELECTION"] = "buildable"  # a test runs with the stage that builds its last parent
-        invocation = dbt.cli(dbt_build_args(s, as_of, full_refresh=full_refresh), context=context)
+        invocation = dbt.cli(dbt_build_args(s, full_refresh=full_refresh), context=context)
         yield from invocation.stream()
         _keep_partial_parse(invocation.target_path)
 

@@ -1,17 +1,29 @@
 {#-
-    The run's as-of date (var `as_of`, a business date 'YYYY-MM-DD'). Models
-    never call current_date / now(): every mart is "what was known as of this
-    date", so any past night can be rebuilt with --vars '{as_of: ...}'.
+    The run's as-of date, a business date 'YYYY-MM-DD': var `as_of` if given
+    (--vars, a unit test's overrides), else the environment variable
+    SALESOPS_AS_OF (how salesops passes it), else var `default_as_of`. Models never call
+    current_date / now(): every mart is "what was known as of this date", so
+    any past night can be rebuilt with SALESOPS_AS_OF or --vars '{as_of: ...}'.
+
+    Read at run time only: dbt parses the whole project again whenever a var
+    or an environment variable read while parsing changes (about 3 s a night),
+    and the as-of date changes every night.
 -#}
 {% macro as_of_date() -%}
-    {%- set raw = var('as_of') | string -%}
+    cast('{{ as_of_value() }}' as date)
+{%- endmacro %}
+
+{#- The as-of date as the text 'YYYY-MM-DD' (for messages). -#}
+{% macro as_of_value() -%}
     {%- if execute -%}
-        {%- set ok = modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', raw) -%}
-        {%- if not ok -%}
-            {{ exceptions.raise_compiler_error("var 'as_of' must be a date 'YYYY-MM-DD', got '" ~ raw ~ "'") }}
+        {%- set raw = (var('as_of', none) or env_var('SALESOPS_AS_OF', '') or var('default_as_of')) | string -%}
+        {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', raw) -%}
+            {{ exceptions.raise_compiler_error("the as-of date must be 'YYYY-MM-DD', got '" ~ raw ~ "'") }}
         {%- endif -%}
+    {%- else -%}
+        {%- set raw = '1970-01-01' -%}  {#- parsing: any date; the SQL is rendered again to run -#}
     {%- endif -%}
-    cast('{{ raw }}' as date)
+    {{ raw }}
 {%- endmacro %}
 
 {#- First day of the as-of month. -#}

@@ -53,11 +53,9 @@ def run(dbt: Annotated[bool, typer.Option("--dbt/--no-dbt", help="Also build the
         import json
 
         from salesops.cli import _dbt  # dbt with the project's env, profiles and cwd
-        from salesops.settings import resolve_as_of
         from salesops.transform import dbt_vars
 
-        settings = get_settings()
-        _dbt(["build", "--select", *DBT_SELECT, "--vars", json.dumps(dbt_vars(settings, resolve_as_of(settings)))])
+        _dbt(["build", "--select", *DBT_SELECT, "--vars", json.dumps(dbt_vars(get_settings()))])  # _dbt: the as-of date
 
 
 @app.command("show")

@@ -39,7 +39,7 @@ def load_report(query: Query, as_of: date | None = None) -> dict[str, Any]:
     if as_of is not None and as_of != built:
         raise ReportError(
             f"the marts are as of {built}, not {as_of}: rebuild them for that date with "
-            f"`salesops run --as-of {as_of}` (or `salesops dbt build --vars '{{as_of: \"{as_of}\"}}'`)"
+            f"`salesops run --as-of {as_of}` (or `SALESOPS_AS_OF={as_of} salesops dbt build`)"
         )
     last_week = query("select * from marts.pipeline_waterfall order by week_end_date desc limit 1")
     return {

@@ -50,7 +50,7 @@ def load_report(settings: Settings, as_of: date | None = None, *, top: int = 10)
     if as_of is not None and as_of != built_as_of:
         raise ReportError(
             f"the performance marts were built as of {built_as_of}, not {as_of}; rebuild them with "
-            f"`salesops dbt build --select +manager_action_list +kpi_tree_attribution --vars '{{as_of: \"{as_of}\"}}'`"
+            f"`SALESOPS_AS_OF={as_of} salesops dbt build --select +manager_action_list +kpi_tree_attribution`"
         )
     report = PerformanceReport(as_of=built_as_of)
     report.attainment = q("""

@@ -69,7 +69,7 @@ def built(tmp_path_factory, dbt_manifest):
         generate(settings.demo_dir, scale=SCALE, seed=SEED)
         result = run_nightly_job()
         assert result.success, "the DuckDB nightly must succeed before Spark is compared with it"
-        warehouse, vars_ = settings.warehouse, dbt_vars(settings, resolve_as_of(settings))
+        warehouse, vars_ = settings.warehouse, {**dbt_vars(settings), "as_of": resolve_as_of(settings).isoformat()}
 
     tables = export_sources(warehouse, root / "parquet")
     spark = local_spark(root)

@@ -4,7 +4,7 @@
 -- number is affected (e.g. missing FX rate -> null amount), 'warning' = a
 -- link or rule is broken but the numbers are still complete.
 -- Findings about current source rows reflect the data as loaded; findings
--- about as-of state (opportunity without history, missing FX rate) use var('as_of').
+-- about as-of state (opportunity without history, missing FX rate) use the as-of date.
 {%- set as_of = as_of_date() %}
 with
 
@@ -133,7 +133,7 @@ findings as (
     -- funnel bad input (int_opportunities_quality_flagged): what each flag does to the funnel marts
     select
         'opportunity_amount_missing', 'error', 'crm.opportunity_history', f.opportunity_id,
-        'amount is empty on {{ var("as_of") }}; left out of pipeline, waterfall, forecast, coverage and win-rate-by-amount metrics'
+        'amount is empty on {{ as_of_value() }}; left out of pipeline, waterfall, forecast, coverage and win-rate-by-amount metrics'
     from {{ ref('int_opportunities_quality_flagged') }} as f
     where f.is_amount_missing
 
@@ -141,7 +141,7 @@ findings as (
 
     select
         'opportunity_amount_negative', 'error', 'crm.opportunity_history', f.opportunity_id,
-        'amount ' || cast(o.amount as {{ dbt.type_string() }}) || ' is negative on {{ var("as_of") }}; left out of pipeline, '
+        'amount ' || cast(o.amount as {{ dbt.type_string() }}) || ' is negative on {{ as_of_value() }}; left out of pipeline, '
             || 'waterfall, forecast, coverage and win-rate-by-amount metrics'
     from {{ ref('int_opportunities_quality_flagged') }} as f
     inner join {{ ref('int_opportunities_as_of') }} as o on o.opportunity_id = f.opportunity_id
@@ -161,7 +161,7 @@ findings as (
 
     select
         'opportunity_stage_not_in_funnel_standard', 'error', 'crm.opportunity_history', f.opportunity_id,
-        'stage ''' || o.stage_name || ''' on {{ var("as_of") }} is not in the funnel standard (config/funnel.yml); '
+        'stage ''' || o.stage_name || ''' on {{ as_of_value() }} is not in the funnel standard (config/funnel.yml); '
             || 'left out of pipeline, waterfall, forecast, coverage and the open-deal lists'
     from {{ ref('int_opportunities_quality_flagged') }} as f
     inner join {{ ref('int_opportunities_as_of') }} as o on o.opportunity_id = f.opportunity_id
@@ -172,7 +172,7 @@ findings as (
     -- an opportunity that existed on the as-of date but has no history by then (left out of the marts)
     select
         'opportunity_without_history', 'error', 'crm.opportunity', o.opportunity_id,
-        'no opportunity_history row on or before {{ var("as_of") }}; left out of the marts'
+        'no opportunity_history row on or before {{ as_of_value() }}; left out of the marts'
     from {{ ref('stg_crm__opportunities') }} as o
     left join {{ ref('int_opportunities_as_of') }} as known
         on known.opportunity_id = o.opportunity_id
@@ -199,7 +199,7 @@ findings as (
     -- a won opportunity whose close date lies after the as-of date (booked in the as-of month)
     select
         'won_close_date_after_as_of', 'warning', 'crm.opportunity', o.opportunity_id,
-        'won with close_date ' || cast(o.close_date as {{ dbt.type_string() }}) || ' after {{ var("as_of") }}'
+        'won with close_date ' || cast(o.close_date as {{ dbt.type_string() }}) || ' after {{ as_of_value() }}'
     from {{ ref('int_opportunities_as_of') }} as o
     where o.is_won and o.close_date > {{ as_of }}
 
