@@ -5,6 +5,15 @@
     ({%- for f in families %}'{{ f }}'{{ ", " if not loop.last }}{% endfor -%})
 {%- endmacro %}
 
+{#- True on a date on which some compensation plan is in force (config.comp_plan_eligibility).
+    On other days nothing is credited to anyone: out of scope, not an exception. -#}
+{% macro comp_plan_in_force(date_expr) -%}
+    exists (
+        select 1 from {{ ref('stg_config__comp_plan_eligibility') }} as plans_in_force
+        where {{ date_expr }} between plans_in_force.valid_from_date and plans_in_force.valid_to_date
+    )
+{%- endmacro %}
+
 {#- `credit_type` is listed in a comma list column (no spaces), portable. -#}
 {% macro comp_credit_type_listed(credit_type_expr, list_expr) -%}
     (',' || {{ list_expr }} || ',' like '%,' || {{ credit_type_expr }} || ',%')

@@ -9,7 +9,9 @@
 --     several split owners gets one row with the sum of their shares and amounts.
 -- Transactions without an opportunity, of an opportunity that cannot be
 -- credited, or reversals without an original are left out here and listed in
--- comp_credit_exceptions.
+-- comp_credit_exceptions. So are transactions whose crediting date falls on a
+-- day on which no plan is in force: no payee could be paid on them (at demo
+-- scale 10, 566k of 874k transactions, the years before the 2026 plans).
 {{ config(materialized='table') }}
 
 with
@@ -20,6 +22,7 @@ transactions as (
     from {{ ref('int_comp_transactions_unioned') }}
     where opportunity_id is not null
       and not (amount < 0 and cancels_source_id is null)
+      and {{ comp_plan_in_force('crediting_date') }}
 
 ),
 

@@ -94,10 +94,7 @@ credit_level as (
           or (component is not null and fx_rate is null)
           -- no plan: only on days some plan is in force (before the first plan year
           -- or after the last one nothing is credited to anyone: not an exception)
-          or (n_plans = 0 and exists (
-                select 1 from {{ ref('stg_config__comp_plan_eligibility') }} as eligibility
-                where planned.crediting_date between eligibility.valid_from_date and eligibility.valid_to_date
-          ))
+          or (n_plans = 0 and {{ comp_plan_in_force('planned.crediting_date') }})
       )
 
 ),
