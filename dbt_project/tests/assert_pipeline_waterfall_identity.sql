@@ -6,17 +6,30 @@ weeks as (
     select * from {{ ref('int_funnel_weeks_spined') }}
 ),
 
-snapshot_totals as (
-    select
-        weeks.week_end_date,
-        sum(case when s.week_end_date = weeks.week_end_date then s.amount_reporting else 0 end) as open_end,
-        sum(case when s.week_end_date = weeks.previous_week_end_date then s.amount_reporting else 0 end) as open_start
+-- two equi-joins, not one join on "week_end_date in (this week, the week before)":
+-- that condition is not a hash join (demo scale 10: 1.75 s, the two joins 0.16 s)
+snapshot_amounts as (
+    select weeks.week_end_date, s.amount_reporting as open_end, 0 as open_start
     from weeks
     inner join {{ ref('pipeline_weekly_snapshots') }} as s
-        on s.week_end_date in (weeks.week_end_date, weeks.previous_week_end_date)
+        on s.week_end_date = weeks.week_end_date
         and s.is_amount_valid
         and s.close_date between weeks.quarter_start_date and weeks.quarter_end_date
-    group by weeks.week_end_date
+
+    union all
+
+    select weeks.week_end_date, 0 as open_end, s.amount_reporting as open_start
+    from weeks
+    inner join {{ ref('pipeline_weekly_snapshots') }} as s
+        on s.week_end_date = weeks.previous_week_end_date
+        and s.is_amount_valid
+        and s.close_date between weeks.quarter_start_date and weeks.quarter_end_date
+),
+
+snapshot_totals as (
+    select week_end_date, sum(open_end) as open_end, sum(open_start) as open_start
+    from snapshot_amounts
+    group by week_end_date
 )
 
 select w.*, t.open_start as snapshot_open_start, t.open_end as snapshot_open_end
