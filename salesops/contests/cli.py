@@ -55,7 +55,7 @@ def run(dbt: Annotated[bool, typer.Option("--dbt/--no-dbt", help="Also build the
         from salesops.cli import _dbt  # dbt with the project's env, profiles and cwd
         from salesops.transform import dbt_vars
 
-        _dbt(["build", "--select", *DBT_SELECT, "--vars", json.dumps(dbt_vars(get_settings()))])  # _dbt: the as-of date
+        _dbt(["build", "--select", *DBT_SELECT, "--vars", json.dumps(dbt_vars(get_settings()))])  # _dbt adds the as-of date
 
 
 @app.command("show")
