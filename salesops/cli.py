@@ -127,22 +127,21 @@ def dbt_command(ctx: typer.Context) -> None:
     if not args:
         console.print("usage: salesops dbt <dbt command> [dbt options]", markup=False)
         raise typer.Exit(2)
-    if args[0] in ("build", "run", "test", "compile", "parse") and "--vars" not in args:
-        from salesops.settings import get_settings
-        from salesops.transform import dbt_vars
-
-        args += ["--vars", json.dumps(dbt_vars(get_settings()))]
     _dbt(args)
 
 
 def _dbt(args: list[str]) -> None:
+    """dbt with the project's env (as-of date, warehouse), profiles and cwd; build / run / test /
+    compile / parse also get the project's vars unless --vars is given."""
     _quiet_runtime()
     from dbt.cli.main import dbtRunner
 
     from salesops.settings import get_settings, resolve_as_of
-    from salesops.transform import dbt_env
+    from salesops.transform import dbt_env, dbt_vars
 
     settings = get_settings()
+    if args[0] in ("build", "run", "test", "compile", "parse") and "--vars" not in args:
+        args = [*args, "--vars", json.dumps(dbt_vars(settings))]
     os.environ.update(dbt_env(settings, resolve_as_of(settings)))
     cwd = os.getcwd()
     os.chdir(DBT_PROJECT_DIR)  # profiles.yml defaults are relative to the project

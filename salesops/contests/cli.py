@@ -50,12 +50,9 @@ def run(dbt: Annotated[bool, typer.Option("--dbt/--no-dbt", help="Also build the
         _fail(str(e))
     console.print("wrote " + ", ".join(f"config.{k} ({v})" for k, v in counts.items()))
     if dbt:
-        import json
+        from salesops.cli import _dbt  # dbt with the project's env, vars, profiles and cwd
 
-        from salesops.cli import _dbt  # dbt with the project's env, profiles and cwd
-        from salesops.transform import dbt_vars
-
-        _dbt(["build", "--select", *DBT_SELECT, "--vars", json.dumps(dbt_vars(get_settings()))])  # _dbt adds the as-of date
+        _dbt(["build", "--select", *DBT_SELECT])
 
 
 @app.command("show")
