@@ -14,7 +14,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from assets.ingest import WAREHOUSE_POOL
-from assets.transform import dbt_project, run_as_of
+from assets.transform import dbt_project, run_as_of, run_target
 from orchestration.resources import SettingsResource
 from salesops.settings import get_settings
 from salesops.transform import dbt_build_args, dbt_env
@@ -42,7 +42,8 @@ def rebuild_snapshot_weeks(context: dg.OpExecutionContext, dbt: DbtCliResource, 
     os.environ.update(dbt_env(s, as_of))
     args = dbt_build_args(s, select=f"{SNAPSHOT_MODEL}+",
                           extra_vars={"rebuild_weeks_from": first.isoformat(), "rebuild_weeks_to": last.isoformat()})
-    yield from dbt.cli(args, manifest=dbt_project().manifest_path, context=context).stream()
+    yield from dbt.cli(args, manifest=dbt_project().manifest_path, context=context,
+                       target_path=run_target(context, s, "rebuild_snapshot_weeks")).stream()
 
 
 def build_snapshot_backfill_job() -> dg.JobDefinition:

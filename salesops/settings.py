@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # Dagster executor of the nightly job: in_process (default, fastest for one DuckDB writer) or
     # multiprocess (one process per step; the `warehouse` pool still admits one writer at a time).
     executor: Literal["in_process", "multiprocess"] = "in_process"
+    # dbt writes each op's artifacts (compiled SQL, dbt.log, manifest: 10-25 MB) to its own folder
+    # under dbt_project/target/runs/; folders older than this many days are deleted before a build.
+    dbt_artifact_days: int = Field(14, ge=1)
     # Business calendar.
     as_of: date | None = Field(None, description="Run date; default: the demo's as-of date or yesterday.")
     timezone: str = "Asia/Shanghai"

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import time
+import uuid
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
@@ -80,3 +85,31 @@ def postgres_env(url: str) -> dict[str, str]:
     sslmode = u.query.get("sslmode")
     env["SALESOPS_PG_SSLMODE"] = (sslmode[-1] if isinstance(sslmode, tuple) else sslmode) or "prefer"
     return env
+
+
+# What dagster-dbt names a run's artifact folder (`<op>-<run id[:7]>-<uuid[:7]>`) when it is not
+# given one: the folders earlier releases left directly under dbt_project/target/.
+_LEGACY_RUN_DIR = re.compile(r"[a-z0-9_]+-[0-9a-f]{7}-[0-9a-f]{7}")
+
+
+def dbt_run_target(target_root: Path, op_name: str, run_id: str) -> Path:
+    """The artifact folder of one dbt op of one run: <target>/runs/<op>-<run id[:8]>-<uuid[:7]>.
+    Partial-parse state stays in <target> itself, where dagster-dbt seeds each folder from."""
+    return target_root / "runs" / f"{op_name}-{run_id[:8]}-{uuid.uuid4().hex[:7]}"
+
+
+def prune_dbt_run_targets(target_root: Path, keep_days: int, *, now: float | None = None) -> list[Path]:
+    """Delete the artifact folders of dbt runs last written more than `keep_days` days ago.
+
+    Every dbt op of every run leaves 10-25 MB (a night leaves three): without pruning a nightly
+    schedule fills a disk. Only <target>/runs/* and dagster-dbt's own folder names directly under
+    <target> qualify; a running op's folder is written to as it runs, so it is never old."""
+    cutoff = (time.time() if now is None else now) - keep_days * 86400
+    candidates = [p for p in (target_root / "runs").glob("*") if p.is_dir()]
+    candidates += [p for p in target_root.glob("*") if p.is_dir() and _LEGACY_RUN_DIR.fullmatch(p.name)]
+    removed = []
+    for folder in sorted(candidates):
+        if folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed

@@ -16,6 +16,7 @@ import duckdb
 import pytest
 import sqlalchemy as sa
 
+from salesops.paths import DBT_PROJECT_DIR
 from salesops.settings import get_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nightly")]
@@ -115,6 +116,10 @@ def test_first_night_builds_and_publishes_the_marts(first_night):
         assert schemas == {"marts"}, "only marts are published: no raw or HR data for BI readers"
         assert con.execute("select count(*) from marts.opportunities").fetchone()[0] > 0
     assert (night.published_dir / "parquet" / "opportunities.parquet").exists()
+    # each dbt op keeps its artifacts in its own folder under target/runs (pruned after SALESOPS_DBT_ARTIFACT_DAYS)
+    runs = DBT_PROJECT_DIR / "target" / "runs"
+    assert {p.name.rsplit("-", 2)[0] for p in runs.glob(f"*-{result.run_id[:8]}-*") if (p / "run_results.json").exists()} \
+        == {"dbt_build", "dbt_build_planned", "dbt_build_compensated"}
 
 
 def published_versions(result) -> str:

@@ -18,7 +18,7 @@ from assets.ingest import WAREHOUSE_POOL
 from orchestration.resources import SettingsResource
 from salesops.paths import DBT_PROJECT_DIR
 from salesops.settings import Settings, resolve_as_of
-from salesops.transform import dbt_build_args, dbt_env
+from salesops.transform import dbt_build_args, dbt_env, dbt_run_target, prune_dbt_run_targets
 
 AS_OF_TAG = "salesops/as_of"
 FULL_REFRESH_TAG = "salesops/full_refresh"
@@ -29,6 +29,16 @@ def run_as_of(context: dg.OpExecutionContext, settings: Settings, override: str 
     `salesops run` for every op of the night), else settings / demo date / yesterday."""
     value = override or context.run.tags.get(AS_OF_TAG, "")
     return date.fromisoformat(value) if value else resolve_as_of(settings)
+
+
+def run_target(context: dg.OpExecutionContext, settings: Settings, op_name: str):
+    """The op's dbt artifact folder (dbt_project/target/runs/...), after deleting the folders
+    older than SALESOPS_DBT_ARTIFACT_DAYS: they would otherwise grow by 10-25 MB per op and night."""
+    root = DBT_PROJECT_DIR / "target"
+    removed = prune_dbt_run_targets(root, settings.dbt_artifact_days)
+    if removed:
+        context.log.info(f"deleted {len(removed)} dbt artifact folders older than {settings.dbt_artifact_days} days")
+    return dbt_run_target(root, op_name, context.run.run_id)
 
 
 class DbtBuildConfig(dg.Config):
@@ -102,7 +112,8 @@ def _stage_assets(project: DbtProject, stage: str, select: str | None, exclude: 
         context.log.info(f"{stage}: dbt build as of {as_of}")
         os.environ.update(dbt_env(s, as_of))  # the as-of date; profiles.yml reads paths and limits from the environment
         os.environ["DBT_INDIRECT_SELECTION"] = "buildable"  # a test runs with the stage that builds its last parent
-        invocation = dbt.cli(dbt_build_args(s, full_refresh=full_refresh), context=context)
+        invocation = dbt.cli(dbt_build_args(s, full_refresh=full_refresh), context=context,
+                             target_path=run_target(context, s, stage))
         yield from invocation.stream()
         _keep_partial_parse(invocation.target_path)
 
