@@ -35,6 +35,9 @@ def build_publish_asset(*dbt_stages: dg.AssetsDefinition) -> dg.AssetsDefinition
             "path": dg.MetadataValue.path(result["path"]),
             "parquet_dir": dg.MetadataValue.path(result["parquet_dir"]),
             "tables": dg.MetadataValue.json(result["tables"]),
+            # unchanged marts are not written again (the weekly snapshots change one night in seven)
+            "copied": dg.MetadataValue.json(result["copied"]),
+            "kept": dg.MetadataValue.int(len(result["kept"])),
         })
 
     return published_marts
