@@ -65,9 +65,10 @@ def publish_marts(settings: Settings) -> dict:
             con.execute(f'create schema if not exists "{schema}"')
             changed = []
             for name in names:
-                fingerprints[f"{schema}.{name}"] = _fingerprint(con, f'wh."{schema}"."{name}"')
-                if name in previous and _fingerprint(con, f'"{schema}"."{name}"') == fingerprints[f"{schema}.{name}"]:
-                    kept.append(f"{schema}.{name}")
+                key = f"{schema}.{name}"
+                fingerprints[key] = _fingerprint(con, f'wh."{schema}"."{name}"')
+                if name in previous and _fingerprint(con, f'"{schema}"."{name}"') == fingerprints[key]:
+                    kept.append(key)
                 else:
                     changed.append(name)
             for name in [*changed, *(n for n in previous if n not in names)]:  # changed, and marts no longer built
@@ -78,10 +79,9 @@ def publish_marts(settings: Settings) -> dict:
                 copied.append(f"{schema}.{name}")
             for name in names:
                 parquet = tmp_parquet / f"{name}.parquet"
-                if old_fingerprints.get(f"{schema}.{name}") == fingerprints[f"{schema}.{name}"] \
-                        and _link(final_parquet / parquet.name, parquet):
-                    continue
-                con.execute(f"copy \"{schema}\".\"{name}\" to '{_sql_path(parquet)}' (format parquet)")
+                if old_fingerprints.get(f"{schema}.{name}") != fingerprints[f"{schema}.{name}"] \
+                        or not _link(final_parquet / parquet.name, parquet):
+                    con.execute(f"copy \"{schema}\".\"{name}\" to '{_sql_path(parquet)}' (format parquet)")
             tables += [f"{schema}.{name}" for name in names]
         con.execute("detach wh")
         con.execute("checkpoint")

@@ -31,18 +31,20 @@ def settings(tmp_path, monkeypatch):
     return s
 
 
-def published_rows(s: Settings) -> dict[str, list]:
-    with duckdb.connect(str(s.published_dir / "salesops_marts.duckdb"), read_only=True) as con:
+def table_rows(path, where: str = "true") -> dict[str, list]:
+    """Every table of a DuckDB file (those matching `where`), as sorted rows."""
+    with duckdb.connect(str(path), read_only=True) as con:
         names = [r[0] for r in con.execute("select table_schema || '.' || table_name from information_schema.tables "
-                                           "order by 1").fetchall()]
+                                           f"where {where} order by 1").fetchall()]
         return {n: sorted(con.execute(f"select * from {n}").fetchall()) for n in names}
+
+
+def published_rows(s: Settings) -> dict[str, list]:
+    return table_rows(s.published_dir / "salesops_marts.duckdb")
 
 
 def warehouse_marts(s: Settings) -> dict[str, list]:
-    with duckdb.connect(str(s.warehouse), read_only=True) as con:
-        names = [r[0] for r in con.execute("select 'marts.' || table_name from information_schema.tables "
-                                           "where table_schema = 'marts' order by 1").fetchall()]
-        return {n: sorted(con.execute(f"select * from {n}").fetchall()) for n in names}
+    return table_rows(s.warehouse, "table_schema = 'marts'")
 
 
 def parquet_rows(s: Settings, name: str) -> list:

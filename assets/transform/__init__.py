@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -22,6 +23,8 @@ from salesops.transform import dbt_build_args, dbt_env, dbt_run_target, prune_db
 
 AS_OF_TAG = "salesops/as_of"
 FULL_REFRESH_TAG = "salesops/full_refresh"
+# dbt's target path: the manifest, the partial-parse state and runs/ (one folder per op and run)
+DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"
 
 
 def run_as_of(context: dg.OpExecutionContext, settings: Settings, override: str = "") -> date:
@@ -31,14 +34,13 @@ def run_as_of(context: dg.OpExecutionContext, settings: Settings, override: str 
     return date.fromisoformat(value) if value else resolve_as_of(settings)
 
 
-def run_target(context: dg.OpExecutionContext, settings: Settings, op_name: str):
+def run_target(context: dg.OpExecutionContext, settings: Settings, op_name: str) -> Path:
     """The op's dbt artifact folder (dbt_project/target/runs/...), after deleting the folders
     older than SALESOPS_DBT_ARTIFACT_DAYS: they would otherwise grow by 10-25 MB per op and night."""
-    root = DBT_PROJECT_DIR / "target"
-    removed = prune_dbt_run_targets(root, settings.dbt_artifact_days)
+    removed = prune_dbt_run_targets(DBT_TARGET_DIR, settings.dbt_artifact_days)
     if removed:
         context.log.info(f"deleted {len(removed)} dbt artifact folders older than {settings.dbt_artifact_days} days")
-    return dbt_run_target(root, op_name, context.run.run_id)
+    return dbt_run_target(DBT_TARGET_DIR, op_name, context.run.run_id)
 
 
 class DbtBuildConfig(dg.Config):
@@ -127,7 +129,7 @@ def _keep_partial_parse(target_path) -> None:
     dbt re-checks vars, profile and files, so a stale state only costs a parse."""
     src = target_path / "partial_parse.msgpack"
     if src.exists():
-        dest = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
+        dest = DBT_TARGET_DIR / "partial_parse.msgpack"
         tmp = dest.with_name(f".partial_parse.{os.getpid()}.tmp")
         shutil.copyfile(src, tmp)
         os.replace(tmp, dest)  # atomic: a concurrent stage never reads half a file
